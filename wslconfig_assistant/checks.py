@@ -1,0 +1,114 @@
+"""The policy's checks on the configuration: is virtiofs effectively on, and does the VM
+get more than the memory floor? Pure functions over an Evaluation.
+"""
+
+from __future__ import annotations
+
+from wslconfig_assistant import values
+from wslconfig_assistant.effective import Evaluation
+from wslconfig_assistant.findings import Finding
+from wslconfig_assistant.policy import SWIOTLB_MIN_MEMORY, Policy
+
+_MIN_CLAMP = 256 << 20  # WSL raises an explicit memory below 256 MB to 256 MB, silently
+
+
+def config_checks(evaluation: Evaluation, policy: Policy, host_memory: int | None) -> list[Finding]:
+    findings: list[Finding] = []
+    if policy.require_virtiofs:
+        findings.extend(_virtiofs(evaluation))
+    findings.extend(_memory(evaluation, policy, host_memory))
+    return findings
+
+
+def _virtiofs(evaluation: Evaluation) -> list[Finding]:
+    settings = evaluation.settings
+    virtiofs = settings.get("wsl2.virtiofs")
+    if virtiofs is None or virtiofs.value is not True:
+        where = f"virtiofs={virtiofs.text} on line {virtiofs.entry.line}" if virtiofs else "virtiofs is not set"
+        return [
+            Finding.make(
+                "virtiofs-disabled",
+                f"{where}: Windows drives use the slow 9p path (virtiofs is opt-in, default false)",
+                "wslconfig-assistant set wsl2.virtiofs true",
+                key="wsl2.virtiofs",
+                line=virtiofs.entry.line if virtiofs else None,
+            )
+        ]
+    found = []
+    virtio = settings.get("wsl2.virtio")
+    if virtio is not None and virtio.value is False:
+        found.append(
+            Finding.make(
+                "virtiofs-overridden",
+                f"virtio=false on line {virtio.entry.line} turns virtiofs off again",
+                "wslconfig-assistant unset wsl2.virtio",
+                key="wsl2.virtio",
+                line=virtio.entry.line,
+            )
+        )
+    safe_mode = settings.get("wsl2.safemode")
+    if safe_mode is not None and safe_mode.value is True:
+        found.append(
+            Finding.make(
+                "virtiofs-overridden",
+                f"safeMode=true on line {safe_mode.entry.line} turns virtiofs (and virtio, GPU, GUI) off",
+                "wslconfig-assistant unset wsl2.safeMode",
+                key="wsl2.safeMode",
+                line=safe_mode.entry.line,
+            )
+        )
+    return found
+
+
+def _gb(n: int) -> str:
+    return values.format_size(n) if n % (1 << 20) == 0 else f"{n} bytes"
+
+
+def suggested_memory(host_memory: int | None) -> int:
+    """Half the host's RAM in whole GB (what WSL would pick), and never less than 2 GB."""
+    if host_memory is None:
+        return 4 << 30
+    return max(2 << 30, (host_memory // 2) >> 30 << 30)
+
+
+def _memory(evaluation: Evaluation, policy: Policy, host_memory: int | None) -> list[Finding]:
+    setting = evaluation.settings.get("wsl2.memory")
+    explicit = setting.value if setting is not None and setting.value != 0 else None
+    assert explicit is None or isinstance(explicit, int)  # noqa: S101 - sizes parse to int
+    line = setting.entry.line if setting is not None else None
+    fix_value = values.format_size(suggested_memory(host_memory))
+    fix = f"wslconfig-assistant set wsl2.memory {fix_value}"
+    if explicit is not None:
+        effective = max(explicit, _MIN_CLAMP)
+        if host_memory is not None:
+            effective = min(effective, host_memory)
+        described = f"memory={setting.text if setting else ''}"
+    else:
+        if host_memory is None:
+            return []  # WSL takes half the host's RAM; with the host unknown there is nothing to judge
+        effective = host_memory // 2
+        described = f"memory is not set, so WSL gives the VM half of {_gb(host_memory)}"
+    if effective <= policy.memory_floor:
+        return [
+            Finding.make(
+                "memory-too-low",
+                f"{described}: the VM gets {_gb(effective)}, and the fast path needs more than "
+                f"{_gb(policy.memory_floor)}",
+                fix,
+                key="wsl2.memory",
+                line=line,
+            )
+        ]
+    swiotlb = evaluation.settings.get("experimental.swiotlb")
+    if effective < SWIOTLB_MIN_MEMORY and (swiotlb is None or swiotlb.value == 0):
+        return [
+            Finding.make(
+                "memory-no-swiotlb",
+                f"{described}: below 1GB + 64MB WSL gives virtiofs no DMA (swiotlb) pool, "
+                "so the speed-up is lost",
+                fix,
+                key="wsl2.memory",
+                line=line,
+            )
+        ]
+    return []

@@ -1,0 +1,76 @@
+"""`get`, `set` and `unset`: single lossless edits for scripts."""
+
+from __future__ import annotations
+
+import sys
+
+from wslconfig_assistant import output
+from wslconfig_assistant.commands.context import Context
+from wslconfig_assistant.document import Change, ConfigDocument, resolve_key
+from wslconfig_assistant.errors import ExitCode
+from wslconfig_assistant.values import wsl_string
+
+
+def get(ctx: Context, key: str) -> int:
+    spec = resolve_key(key)
+    doc = ctx.load()
+    setting = doc.settings.get(spec.id)
+    findings = [f for f in doc.evaluation.findings if f.key and f.key.lower() == spec.name.lower()]
+    code = ExitCode.OK if setting is not None else ExitCode.NOT_COMPLIANT
+    if ctx.json:
+        value = {spec.id: setting.as_json()} if setting is not None else {}
+        output.print_json(output.envelope("get", code, str(ctx.config), findings, values=value))
+        return code
+    if setting is None:
+        why = "is not set" if spec.id not in doc.evaluation.occurrences else "is set to a value WSL rejects"
+        ctx.console.error(f"{spec.name} {why} in {ctx.config}; WSL uses its default: {spec.default}")
+        for line in output.finding_lines(ctx.console, str(ctx.config), findings):
+            ctx.console.error(line)
+        return code
+    # The value as WSL decodes it (quotes and escapes resolved): what `set` takes back.
+    sys.stdout.write(wsl_string(setting.entry.value) + "\n")
+    return code
+
+
+def set_key(ctx: Context, key: str, value: str, *, allow_unknown: bool = False, dry_run: bool = False) -> int:
+    spec = resolve_key(key, allow_unknown=allow_unknown)
+    doc = ctx.load()
+    edited, change = doc.with_value(spec, value)
+    return _finish(ctx, "set", doc, edited, change, dry_run=dry_run)
+
+
+def unset_key(ctx: Context, key: str, *, dry_run: bool = False) -> int:
+    spec = resolve_key(key, allow_unknown=True)
+    doc = ctx.load()
+    edited, change = doc.without_key(spec)
+    return _finish(ctx, "unset", doc, edited, change, dry_run=dry_run)
+
+
+def _finish(ctx: Context, command: str, doc: ConfigDocument, edited: ConfigDocument, change: Change,
+            *, dry_run: bool) -> int:
+    diff = doc.diff(edited) if edited is not doc else ""
+    backup = None
+    if change.action != "unchanged" and not dry_run:
+        from wslconfig_assistant.safewrite import write_file  # noqa: PLC0415 - only writers need it
+
+        result = write_file(ctx.config, edited.to_bytes(), expected=doc.raw, reason=f"{command} {change.key}")
+        backup = result.backup
+    if ctx.json:
+        record = change.as_json() | {"diff": diff, "backup": str(backup.path) if backup else None,
+                                     "written": change.action != "unchanged" and not dry_run}
+        output.print_json(output.envelope(command, 0, str(ctx.config), [], changes=[record]))
+        return 0
+    con = ctx.console
+    if change.action == "unchanged":
+        what = "is not set" if command == "unset" else f"is already {change.new}"
+        con.print(f"{change.key} {what}: {ctx.config} left as it is")
+        return 0
+    con.print(diff.rstrip("\n"))
+    if dry_run:
+        con.print(con.paint("dry run: nothing was written", "dim"))
+        return 0
+    con.print(con.paint(f"{command} {change.key}: written to {ctx.config}", "ok"))
+    if backup is not None:
+        con.print(f"backup: {backup.path}  (undo: wslconfig-assistant restore {backup.id})")
+    con.print("WSL reads .wslconfig when its VM starts: run `wsl --shutdown` to apply the change")
+    return 0

@@ -1,0 +1,76 @@
+"""`show`: the configuration as WSL will read it."""
+
+from __future__ import annotations
+
+from wslconfig_assistant import output, schema, values
+from wslconfig_assistant.commands.context import Context
+from wslconfig_assistant.document import ConfigDocument
+from wslconfig_assistant.effective import Setting
+from wslconfig_assistant.encoding import dominant_newline
+
+# The keys that decide the fast path: shown with their defaults when the file is silent.
+KEYS_THAT_MATTER = (
+    "wsl2.virtiofs", "wsl2.memory", "wsl2.virtio", "wsl2.safeMode", "experimental.swiotlb",
+    "wsl2.kernel", "wsl2.swap", "wsl2.processors", "wsl2.networkingMode",
+)
+
+
+def show(ctx: Context, *, all_keys: bool = False) -> int:
+    doc = ctx.load()
+    findings = sorted(doc.evaluation.findings, key=lambda f: (f.line or 0, f.code))
+    shown_keys = [spec.name for spec in schema.KEYS] if all_keys else list(KEYS_THAT_MATTER)
+    defaults = {
+        spec.id: spec.default
+        for name in shown_keys
+        if (spec := schema.lookup(name)) is not None and spec.id not in doc.settings
+    }
+    if ctx.json:
+        output.print_json(
+            output.envelope(
+                "show", 0, str(ctx.config), findings,
+                values=doc.values_json(), defaults=defaults,
+                file={"exists": doc.exists, "encoding": doc.file.label, "bytes": len(doc.to_bytes())},
+            )
+        )
+        return 0
+    con = ctx.console
+    con.print(con.paint(str(ctx.config), "bold") + f"  ({_describe_file(doc)})")
+    if doc.settings:
+        con.print("What WSL takes from the file:")
+        width = max(len(s.spec.name) for s in doc.settings.values())
+        for setting in sorted(doc.settings.values(), key=lambda s: s.entry.line):
+            con.print(f"  {setting.spec.name:<{width}} = {_describe(setting)}")
+    else:
+        con.print("WSL takes nothing from the file: every setting has its default.")
+    if defaults:
+        con.print("Defaults in force:" if doc.settings else "Defaults of the keys that matter:")
+        width = max(len(schema.lookup(k).name) for k in defaults)  # type: ignore[union-attr]
+        for key, default in defaults.items():
+            spec = schema.lookup(key)
+            assert spec is not None  # noqa: S101 - keys come from the schema
+            con.print(con.paint(f"  {spec.name:<{width}} = {default} (default)", "dim"))
+    if findings:
+        con.print("Problems WSL would warn about, or silently get wrong:")
+        for line in output.finding_lines(con, str(ctx.config), findings):
+            con.print("  " + line)
+    return 0
+
+
+def _describe_file(doc: ConfigDocument) -> str:
+    if not doc.exists:
+        return "does not exist: WSL uses its defaults"
+    text = doc.file.text
+    eol = {"\r\n": "CRLF", "\n": "LF"}[dominant_newline(text)] if ("\n" in text) else "no line breaks"
+    return f"{doc.file.label}, {eol}, {len(doc.to_bytes())} bytes"
+
+
+def _describe(setting: Setting) -> str:
+    line = f"line {setting.entry.line}"
+    if setting.spec.type == "size" and isinstance(setting.value, int):
+        exact = values.format_size(setting.value) if setting.value else "0 (default)"
+        return f"{setting.text}  ({exact} = {setting.value} bytes; {line})"
+    if setting.spec.type in ("path", "string") and setting.text != setting.value:
+        return f"{setting.value!r}  (written {setting.text}; {line})"
+    if setting.text != str(setting.value).lower() and setting.spec.type == "bool":
+        return f"{str(setting.value).lower()}  (written {setting.text}; {line})"
+    return f"{setting.text}  ({line})"

@@ -1,0 +1,191 @@
+"""One .wslconfig: its bytes, how WSL reads them, and lossless edits.
+
+``ConfigDocument`` is immutable: an edit returns a new document built from the new
+bytes, re-read by the same reader. Before an edit is handed on for writing, that
+re-read must show exactly the intended change and nothing else (a self-check in the
+spirit of configupdater's ``validate_format``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from typing import TYPE_CHECKING
+
+from wslconfig_assistant import editing, reader, schema
+from wslconfig_assistant.canonical import canonical
+from wslconfig_assistant.checks import config_checks
+from wslconfig_assistant.effective import Evaluation, Setting, evaluate
+from wslconfig_assistant.encoding import TextFile, decode, new_file
+from wslconfig_assistant.errors import ConfigUnreadableError, UsageError, WriteRefusedError
+from wslconfig_assistant.findings import Finding, sort_key
+from wslconfig_assistant.policy import Policy
+from wslconfig_assistant.schema import KeySpec
+
+if TYPE_CHECKING:
+    import pathlib
+
+_KEY = re.compile(r"([A-Za-z][A-Za-z0-9]*)\.([A-Za-z][A-Za-z0-9]*)")
+
+
+def resolve_key(key: str, *, allow_unknown: bool = False) -> KeySpec:
+    """The schema entry for a ``section.key`` argument (case-insensitive)."""
+    m = _KEY.fullmatch(key)
+    if m is None:
+        raise UsageError(
+            f"{key!r} is not a key name: write section.key with letters and digits only",
+            fix="for example: wsl2.memory, wsl2.virtiofs, experimental.sparseVhd",
+        )
+    spec = schema.lookup(key)
+    if spec is not None:
+        return spec
+    homes = schema.by_key_name(m.group(2))
+    if homes:
+        raise UsageError(
+            f"{key} is not where WSL reads {m.group(2)}",
+            fix=f"use {homes[0].name}",
+        )
+    if allow_unknown:
+        return KeySpec(m.group(1), m.group(2), "string", "unknown to this tool", "", since=None)
+    guess = schema.suggest(key)
+    raise UsageError(
+        f"WSL does not read a key named {key}",
+        fix=(f"did you mean {guess}? " if guess else "")
+        + "(pass --allow-unknown to write a key this tool does not know)",
+    )
+
+
+@dataclasses.dataclass(frozen=True)
+class Change:
+    key: str
+    action: str  # "set", "add", "unset", "unchanged"
+    old: str | None  # the value as written before
+    new: str | None  # the value as written after
+    line: int | None  # where it is (after the change; before, for unset)
+
+    def as_json(self) -> dict[str, object]:
+        return dataclasses.asdict(self)
+
+
+class ConfigDocument:
+    def __init__(self, path: pathlib.Path | None, raw: bytes | None) -> None:
+        self.path = path
+        self.raw = raw
+        self.file: TextFile = new_file() if raw is None else decode(raw)
+        text = self.file.wsl_text
+        self.parsed = reader.parse(text) if text is not None else None
+        self.evaluation: Evaluation = evaluate(self.file, self.parsed)
+
+    @property
+    def exists(self) -> bool:
+        return self.raw is not None
+
+    @property
+    def settings(self) -> dict[str, Setting]:
+        return self.evaluation.settings
+
+    def findings(self, policy: Policy, host_memory: int | None) -> list[Finding]:
+        found = list(self.evaluation.findings)
+        if self.file.wsl_text is not None:
+            found.extend(config_checks(self.evaluation, policy, host_memory))
+        else:  # WSL cannot open the file: it runs on defaults, which the checks judge
+            found.extend(config_checks(evaluate(new_file(), reader.parse("")), policy, host_memory))
+        if policy.strict:
+            found = [f.escalated() for f in found]
+        return sorted(found, key=sort_key)
+
+    def to_bytes(self) -> bytes:
+        return b"" if self.raw is None else self.raw
+
+    def values_json(self) -> dict[str, object]:
+        return {key: setting.as_json() for key, setting in sorted(self.settings.items())}
+
+    # -- edits ------------------------------------------------------------------------
+    def require_editable(self) -> None:
+        where = str(self.path) if self.path else ".wslconfig"
+        if not self.file.lossless or self.file.problem is not None:
+            problem = self.file.problem
+            raise ConfigUnreadableError(
+                f"{where}: refusing to edit a file WSL cannot read as written ({self.file.label}"
+                + (f": {problem.message}" if problem else "")
+                + "); nothing was written",
+                fix=problem.fix if problem else "re-save the file as UTF-8",
+            )
+
+    def _edited(self, text: str) -> ConfigDocument:
+        template = self.file if self.exists else new_file()
+        return ConfigDocument(self.path, template.encode(text))
+
+    def with_value(self, spec: KeySpec, user_value: str) -> tuple[ConfigDocument, Change]:
+        self.require_editable()
+        written, typed = canonical(spec, user_value)
+        current = self.settings.get(spec.id)
+        if current is not None and current.value == typed and current.spec.id == spec.id:
+            return self, Change(spec.name, "unchanged", current.text, current.text, current.entry.line)
+        occurrences = self.evaluation.occurrences.get(spec.id, [])
+        text = self.file.text
+        assert self.parsed is not None  # noqa: S101 - editable files always parse
+        if occurrences:
+            first = occurrences[0]
+            new_text = editing.replace_value(text, first, written)
+            action, old = "set", text[first.value_start : first.value_end]
+        else:
+            target = editing.Target(spec.section, spec.key)
+            new_text = editing.insert_key(text, self.parsed, target, written)
+            action, old = "add", None
+        edited = self._edited(new_text)
+        after = edited.settings.get(spec.id)
+        if after is None or after.value != typed:
+            raise self._self_check_failed(spec, "the new value does not read back")
+        self._check_others_unchanged(edited, spec)
+        return edited, Change(spec.name, action, old, after.text, after.entry.line)
+
+    def without_key(self, spec: KeySpec) -> tuple[ConfigDocument, Change]:
+        self.require_editable()
+        occurrences = self.evaluation.occurrences.get(spec.id, [])
+        if not occurrences:
+            return self, Change(spec.name, "unchanged", None, None, None)
+        first = occurrences[0]
+        old = self.file.text[first.value_start : first.value_end]
+        text = editing.remove_entries(self.file.text, occurrences)
+        reparsed = reader.parse(text)
+        text = editing.drop_appended_section(text, reparsed, spec.section)
+        edited = self._edited(text)
+        if spec.id in edited.settings and spec.id != "wsl2.dnstunneling":
+            raise self._self_check_failed(spec, "the key is still read after removing it")
+        self._check_others_unchanged(edited, spec)
+        return edited, Change(spec.name, "unset", old, None, first.line)
+
+    def _check_others_unchanged(self, edited: ConfigDocument, spec: KeySpec) -> None:
+        for key, setting in self.settings.items():
+            if key == spec.id:
+                continue
+            other = edited.settings.get(key)
+            if other is None or other.value != setting.value:
+                raise self._self_check_failed(spec, f"{setting.spec.name} would change too")
+
+    def _self_check_failed(self, spec: KeySpec, why: str) -> WriteRefusedError:
+        return WriteRefusedError(
+            f"editing {spec.name} was refused by the self-check: {why}; nothing was written",
+            fix="run `wslconfig-assistant validate --offline` to see what in the file confuses the edit",
+        )
+
+    def diff(self, other: ConfigDocument) -> str:
+        """A unified diff for people (line endings shown as plain lines)."""
+        import difflib  # noqa: PLC0415 - only edits need it; validate stays lean
+
+        name = str(self.path) if self.path else ".wslconfig"
+        before = self.file.text.splitlines(keepends=True) if self.exists else []
+        after = other.file.text.splitlines(keepends=True)
+        lines = difflib.unified_diff(
+            [_visible(line) for line in before],
+            [_visible(line) for line in after],
+            fromfile=f"{name} (before)" if self.exists else "/dev/null",
+            tofile=f"{name} (after)",
+        )
+        return "".join(lines)
+
+
+def _visible(line: str) -> str:
+    body = line.rstrip("\r\n")
+    return body + "\n"

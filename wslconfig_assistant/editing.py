@@ -1,0 +1,144 @@
+"""Minimal edits: splice new text into the old at the spans the reader recorded.
+
+Every byte outside the splice is kept: the key's spelling, the blanks around ``=``,
+quotes, the inline comment, the line ending, the BOM and the encoding (the last two
+are the TextFile's job). Rules (issue #2, wsl-source.md §9):
+
+- ``set`` replaces only the value of the effective (first) occurrence;
+- a new key goes after the last key line of the first matching section, copying that
+  line's indentation, ``=`` style and line ending; without such a section a new one
+  is appended; nothing is ever written above the first header;
+- commented-out lines are never touched;
+- ``unset`` removes the lines of every occurrence, and a section it leaves empty when
+  that section is exactly what ``set`` appends (so set+unset of a new key is a no-op).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from wslconfig_assistant.encoding import dominant_newline
+from wslconfig_assistant.reader import Entry, Header, ParseResult
+
+
+@dataclasses.dataclass(frozen=True)
+class Target:
+    """Where a key lives and how it is spelled when written anew."""
+
+    section: str  # canonical section name, e.g. "wsl2"
+    key: str  # canonical key spelling, e.g. "virtiofs"
+
+
+def _eol_of(text: str, line_end: int) -> str | None:
+    if text.endswith("\r\n", 0, line_end):
+        return "\r\n"
+    if text.endswith("\n", 0, line_end):
+        return "\n"
+    return None  # no terminator, a lone CR or U+FFFF: use the file's usual one
+
+
+def replace_value(text: str, entry: Entry, rendered: str) -> str:
+    """Put ``rendered`` (already in WSL syntax) where the entry's value is written."""
+    old = text[entry.value_start : entry.value_end]
+    if len(old) >= 2 and old[0] == '"' and old[-1] == '"' and not rendered.startswith('"'):
+        rendered = f'"{rendered}"'  # keep the user's quotes
+    after = text[entry.value_end : entry.value_end + 1]
+    if after == "#" and entry.value_start == entry.value_end:
+        rendered += " "  # `key=# note` gets a value; keep the comment apart from it
+    return text[: entry.value_start] + rendered + text[entry.value_end :]
+
+
+def insert_key(text: str, parsed: ParseResult, target: Target, rendered: str) -> str:
+    end = parsed.ignored_from if parsed.ignored_from is not None else len(text)
+    header = _first_header(parsed, target.section)
+    if header is None:
+        return _append_section(text, end, target, rendered)
+    anchor = _last_key_in(parsed, header)
+    newline = dominant_newline(text)
+    if anchor is None:
+        indent, sep = "", _usual_separator(text, parsed)
+        line_end, terminated = header.line_end, header.terminated
+    else:
+        indent = text[anchor.line_start : anchor.key_start]
+        sep = text[anchor.key_start + len(anchor.key_text) : anchor.value_start]
+        line_end, terminated = anchor.line_end, anchor.terminated
+    line = f"{indent}{target.key}{sep}{rendered}"
+    if not terminated:  # the anchor is the last line and has no line break
+        return text[:end] + newline + line + text[end:]
+    eol = _eol_of(text, line_end) or newline
+    return text[:line_end] + line + eol + text[line_end:]
+
+
+def _first_header(parsed: ParseResult, section: str) -> Header | None:
+    wanted = section.lower()
+    for header in parsed.headers:
+        if header.valid and header.name.lower() == wanted:
+            return header
+    return None
+
+
+def _last_key_in(parsed: ParseResult, header: Header) -> Entry | None:
+    # Keys after a rejected header that garbles the prefix do not belong to the
+    # section any more, so the new key must go before them.
+    last = None
+    for entry in parsed.entries:
+        if entry.section_line == header.line and entry.garbled_by is None:
+            last = entry
+    return last
+
+
+def _usual_separator(text: str, parsed: ParseResult) -> str:
+    for entry in parsed.entries:
+        return text[entry.key_start + len(entry.key_text) : entry.value_start]
+    return "="
+
+
+def _append_section(text: str, end: int, target: Target, rendered: str) -> str:
+    newline = dominant_newline(text)
+    head = text[:end]
+    block = ""
+    if head:
+        if not head.endswith(("\n", "\r")):
+            block += newline
+        block += newline  # a blank line between the old text and the new section
+    block += f"[{target.section}]{newline}{target.key}={rendered}"
+    if not head or head.endswith(("\n", "\r")):
+        block += newline
+    return head + block + text[end:]
+
+
+def remove_entries(text: str, entries: list[Entry]) -> str:
+    """Delete the lines of ``entries``; a last line without a break takes the break before it."""
+    for entry in sorted(entries, key=lambda e: e.line_start, reverse=True):
+        start, stop = entry.line_start, entry.line_end
+        if not entry.terminated:
+            start -= len(_eol_of(text, start) or "")
+        text = text[:start] + text[stop:]
+    return text
+
+
+def drop_appended_section(text: str, parsed: ParseResult, section: str) -> str:
+    """Undo ``_append_section`` when the section it made is empty again."""
+    valid = [h for h in parsed.headers if h.valid]
+    if not valid:
+        return text
+    header = valid[-1]
+    if header.name != section or text[header.line_end :] != "":
+        return text
+    if any(e.line_start >= header.line_start for e in parsed.entries) or any(
+        p.line_start >= header.line_start for p in parsed.problems
+    ):
+        return text
+    newline = dominant_newline(text)
+    own = f"[{section}]{newline}" if header.terminated else f"[{section}]"
+    if text[header.line_start :] != own:
+        return text
+    before = text[: header.line_start]
+    if before == "":
+        return ""
+    if not before.endswith(newline * 2):
+        return text  # not preceded by the blank line _append_section writes
+    before = before[: -len(newline)]
+    if not header.terminated:
+        before = before[: -len(newline)]
+    return before

@@ -1,0 +1,405 @@
+"""From what the reader saw to what WSL will use: effective typed settings, and every
+problem WSL would warn about (or silently get wrong), each with a line and a fix.
+
+The order of processing is WSL's: entries in file order, the first occurrence of a
+key (aliases included) wins even when its value is invalid, an invalid macAddress
+stops everything after it, and an invalid DNS tunneling address switches DNS
+tunneling off until a later ``dnsTunneling`` line sets it again.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from wslconfig_assistant import schema, values
+from wslconfig_assistant.encoding import TextFile
+from wslconfig_assistant.findings import Finding
+from wslconfig_assistant.reader import Entry, ParseResult, Problem
+from wslconfig_assistant.schema import KeySpec
+
+
+@dataclasses.dataclass(frozen=True)
+class Setting:
+    spec: KeySpec
+    value: object  # bool | int | str | list[int]: what WSL will use
+    entry: Entry
+    text: str  # the value as written in the file
+
+    def as_json(self) -> dict[str, object]:
+        return {"value": self.value, "line": self.entry.line, "text": self.text}
+
+
+@dataclasses.dataclass(frozen=True)
+class Evaluation:
+    settings: dict[str, Setting]  # by KeySpec.id; only what WSL takes from the file
+    findings: list[Finding]
+    occurrences: dict[str, list[Entry]]  # every entry of each known key, first first
+
+
+def evaluate(tf: TextFile, parsed: ParseResult | None) -> Evaluation:
+    """Evaluate a parse of ``tf.wsl_text`` (None when WSL cannot open the file)."""
+    findings: list[Finding] = []
+    if tf.problem is not None:
+        findings.append(
+            Finding.make(
+                "encoding-unsupported",
+                f"{tf.problem.message} (file encoding: {tf.label})",
+                tf.problem.fix,
+                line=tf.problem.line,
+            )
+        )
+    if parsed is None:
+        return Evaluation({}, findings, {})
+    text = tf.wsl_text or ""
+    evaluator = _Evaluator(text, parsed, tf.trusted_chars)
+    evaluator.run()
+    findings.extend(evaluator.findings)
+    return Evaluation(evaluator.settings, findings, evaluator.occurrences)
+
+
+class _Evaluator:
+    def __init__(self, text: str, parsed: ParseResult, trusted_chars: int | None) -> None:
+        self.text = text
+        self.parsed = parsed
+        self.trusted_chars = trusted_chars
+        self.settings: dict[str, Setting] = {}
+        self.findings: list[Finding] = []
+        self.occurrences: dict[str, list[Entry]] = {}
+        self.seen: dict[str, Entry] = {}
+
+    def trusted(self, offset: int) -> bool:
+        # Beyond the point where a foreign-encoded tail starts, WSL reads garbage:
+        # that is reported once, as encoding-unsupported, not line by line.
+        return self.trusted_chars is None or offset < self.trusted_chars
+
+    def run(self) -> None:
+        for problem in self.parsed.problems:
+            if self.trusted(problem.line_start):
+                self.findings.append(self.problem_finding(problem))
+        if self.parsed.ignored_from is not None:
+            rest = self.text[self.parsed.ignored_from + 1 :]
+            if rest.strip():
+                line = self.text.count("\n", 0, self.parsed.ignored_from) + 1
+                self.findings.append(
+                    Finding.make(
+                        "invalid-line",
+                        f"a Ctrl-Z character (0x1A) on line {line} ends the file for WSL: "
+                        "nothing after it is read",
+                        "delete the Ctrl-Z character",
+                        line=line,
+                    )
+                )
+        for entry in self.parsed.entries:
+            if not self.trusted(entry.line_start):
+                continue
+            if not self.take(entry):
+                break  # an invalid macAddress: WSL stops here and the VM does not start
+        self.cross_checks()
+
+    # -- lines WSL rejects ------------------------------------------------------------
+    def line_text(self, problem: Problem) -> str:
+        end = self.text.find("\n", problem.line_start)
+        return self.text[problem.line_start : end if end >= 0 else len(self.text)].rstrip("\r")
+
+    def problem_finding(self, problem: Problem) -> Finding:
+        line = self.line_text(problem)
+        shown = line.strip()[:60]
+        kind, detail, at = problem.kind, problem.detail, problem.line
+        if kind == "invalid-key" and detail == ";":
+            return Finding.make(
+                "semicolon-comment",
+                f"';' does not start a comment in .wslconfig: WSL skips `{shown}` as an invalid key",
+                "start the line with # instead of ;",
+                line=at,
+            )
+        if kind == "invalid-escape":
+            char = _show_char(detail)
+            return Finding.make(
+                "invalid-escape",
+                f"`\\{char}` is not an escape WSL knows, so it drops the whole line `{shown}`",
+                "write every backslash twice (C:\\\\Users\\\\me) or use / instead",
+                line=at,
+            )
+        if kind in ("invalid-section", "expected-bracket", "expected-eol"):
+            return self.header_finding(problem, shown)
+        if kind == "expected-quote":
+            return Finding.make(
+                "invalid-line",
+                f"an unterminated double quote makes WSL drop the line `{shown}`",
+                'close the quote, or escape a literal quote as \\"',
+                line=at,
+            )
+        if kind == "expected-equals":
+            return self.equals_finding(problem, line, shown)
+        return Finding.make(
+            "invalid-line",
+            f"WSL cannot read `{shown}`: a line must be a [section], a key=value or a # comment",
+            "fix the line or turn it into a comment with #",
+            line=at,
+        )
+
+    def header_finding(self, problem: Problem, shown: str) -> Finding:
+        if "system-distro-env" in shown.lower():
+            fix = "move WSLg's [system-distro-env] section to %USERPROFILE%\\.wslgconfig"
+        elif problem.kind == "expected-eol":
+            fix = "put nothing but blanks or a # comment after the closing ]"
+        else:
+            fix = "section names are letters and digits only, e.g. [wsl2] or [experimental]"
+        return Finding.make(
+            "invalid-line",
+            f"WSL rejects the section header `{shown}`; the keys below it stay in the previous section",
+            fix,
+            line=problem.line,
+        )
+
+    def equals_finding(self, problem: Problem, line: str, shown: str) -> Finding:
+        lhs = line.split("=", 1)[0].strip()
+        if "=" in line and lhs:
+            if "." in lhs:
+                fix = f"write the key without its section, under [{lhs.split('.')[0]}]: {lhs.split('.')[-1]}=..."
+            elif any(c in lhs for c in "_- "):
+                known = schema.suggest(lhs.replace("_", "").replace("-", "").replace(" ", ""))
+                fix = f"key names are letters and digits only{f'; did you mean {known}?' if known else ''}"
+            else:
+                fix = "key names are ASCII letters and digits only"
+            return Finding.make(
+                "invalid-line",
+                f"WSL cannot read the key in `{shown}`, so it drops the line",
+                fix,
+                line=problem.line,
+            )
+        return Finding.make(
+            "invalid-line",
+            f"`{shown}` has no '=': WSL drops the line",
+            "write it as key=value, or comment it out with #",
+            line=problem.line,
+        )
+
+    # -- entries ----------------------------------------------------------------------
+    def take(self, entry: Entry) -> bool:
+        spec = schema.lookup(entry.name)
+        if spec is None:
+            self.findings.append(self.unknown_finding(entry))
+            return True
+        self.occurrences.setdefault(spec.id, []).append(entry)
+        first = self.seen.get(spec.id)
+        raw = self.text[entry.value_start : entry.value_end]
+        if first is not None:
+            self.findings.append(
+                Finding.make(
+                    "duplicate-key",
+                    f"{entry.name} is set again; WSL keeps the first one (line {first.line}) and ignores this one",
+                    f"delete this line, or the one on line {first.line}",
+                    key=spec.name,
+                    line=entry.line,
+                )
+            )
+            return True
+        self.seen[spec.id] = entry
+        return self.parse_value(spec, entry, raw)
+
+    def parse_value(self, spec: KeySpec, entry: Entry, raw: str) -> bool:
+        cstr = values.wsl_cstring(entry.value)
+        try:
+            typed = _parse_typed(spec, cstr, entry.value)
+        except values.InvalidValueError as exc:
+            code = "memory-invalid" if spec.id == "wsl2.memory" else "invalid-value"
+            fix = _value_fix(spec, exc)
+            self.findings.append(
+                Finding.make(
+                    code,
+                    f"WSL ignores {spec.name}={raw}: {exc.reason}; it uses the default ({spec.default})",
+                    fix,
+                    key=spec.name,
+                    line=entry.line,
+                )
+            )
+            if spec.type == "mac":
+                self.findings.append(
+                    Finding.make(
+                        "invalid-value",
+                        "with an invalid macAddress WSL stops reading here and the VM does not start",
+                        fix,
+                        key=spec.name,
+                        line=entry.line,
+                    )
+                )
+                return False
+            if spec.type == "ipv4":
+                # WSL switches DNS tunneling off; a later dnsTunneling line can switch it back on.
+                dns = schema.lookup("wsl2.dnsTunneling")
+                assert dns is not None  # noqa: S101 - part of the shipped schema
+                self.settings[dns.id] = Setting(dns, False, entry, raw)
+            return True
+        if spec.type == "ports":
+            assert isinstance(typed, tuple)  # noqa: S101 - parse_ports returns (ports, bad)
+            ports, bad = typed
+            if bad:
+                self.findings.append(
+                    Finding.make(
+                        "invalid-value",
+                        f"WSL skips {', '.join(repr(b) for b in bad)} in {spec.name}: "
+                        "each entry must be a port number 1-65535",
+                        "list port numbers separated by commas, e.g. 3000,8080",
+                        key=spec.name,
+                        line=entry.line,
+                    )
+                )
+            typed = ports
+        self.settings[spec.id] = Setting(spec, typed, entry, raw)
+        self.value_warnings(spec, entry, raw, typed)
+        return True
+
+    def value_warnings(self, spec: KeySpec, entry: Entry, raw: str, typed: object) -> None:
+        if spec.type in ("path", "string") and isinstance(typed, str):
+            if not entry.value.isascii():
+                self.findings.append(
+                    Finding.make(
+                        "non-ascii-value",
+                        f"WSL mangles non-ASCII characters in {spec.name}: it will use {typed!r}",
+                        "use a path with ASCII characters only (e.g. C:\\\\wsl\\\\...)",
+                        key=spec.name,
+                        line=entry.line,
+                    )
+                )
+            controls = sorted({c for c in entry.value if c in "\t\b\n"})
+            if controls and spec.type == "path":
+                names = ", ".join({"\t": "\\t (TAB)", "\b": "\\b (backspace)", "\n": "\\n (newline)"}[c]
+                                  for c in controls)
+                self.findings.append(
+                    Finding.make(
+                        "escape-in-path",
+                        f"{spec.name}={raw}: WSL reads {names} as control characters, not as part of the path",
+                        f"double every backslash: {spec.key}={raw.replace(chr(92), chr(92) * 2)}",
+                        key=spec.name,
+                        line=entry.line,
+                    )
+                )
+        if spec.id == "wsl2.virtio9p" and typed is True:
+            self.findings.append(
+                Finding.make(
+                    "setting-ignored",
+                    "WSL forces virtio9p off and warns at every start",
+                    "delete the virtio9p line; set virtiofs=true for fast Windows-drive access",
+                    key=spec.name,
+                    line=entry.line,
+                )
+            )
+
+    def unknown_finding(self, entry: Entry) -> Finding:
+        name = entry.name
+        if entry.garbled_by is not None:
+            return Finding.make(
+                "unknown-key",
+                f"WSL reads this key as '{name}' because the section header on line "
+                f"{entry.garbled_by} was rejected, and ignores it",
+                f"fix the section header on line {entry.garbled_by}",
+                key=name,
+                line=entry.line,
+            )
+        if "." not in name:
+            homes = schema.by_key_name(name)
+            where = f"under [{homes[0].section}]" if homes else "under the right [section]"
+            return Finding.make(
+                "key-outside-section",
+                f"{name} comes before any [section] header, so WSL ignores it",
+                f"move the line {where}",
+                key=name,
+                line=entry.line,
+            )
+        section, key = name.rsplit(".", 1)
+        if section.lower() in schema.WSL_CONF_SECTIONS:
+            return Finding.make(
+                "wrong-section",
+                f"[{section}] is a section of wsl.conf (inside each distro), not of .wslconfig; "
+                f"WSL ignores {name}",
+                f"put [{section}] {key}=... in /etc/wsl.conf inside the distro, and delete it here",
+                key=name,
+                line=entry.line,
+            )
+        homes = [spec for spec in schema.by_key_name(key) if spec.section.lower() != section.lower()]
+        if homes:
+            home = homes[0]
+            return Finding.make(
+                "wrong-section",
+                f"{key} belongs in [{home.section}], not [{section}]: WSL ignores it here",
+                f"move the line under [{home.section}]",
+                key=name,
+                line=entry.line,
+            )
+        guess = schema.suggest(name)
+        return Finding.make(
+            "unknown-key",
+            f"WSL does not know the key {name} and ignores it",
+            f"did you mean {guess}?" if guess else "check the spelling against `wslconfig-assistant show --all`",
+            key=name,
+            line=entry.line,
+        )
+
+    # -- combinations -----------------------------------------------------------------
+    def cross_checks(self) -> None:
+        modules = self.settings.get("wsl2.kernelmodules")
+        kernel = self.settings.get("wsl2.kernel")
+        if modules is not None and modules.value and not (kernel is not None and kernel.value):
+            self.findings.append(
+                Finding.make(
+                    "invalid-value",
+                    "kernelModules is set without kernel=: WSL refuses to start the VM",
+                    "set wsl2.kernel to the kernel those modules belong to, or delete kernelModules",
+                    key=modules.spec.name,
+                    line=modules.entry.line,
+                )
+            )
+        if kernel is not None and kernel.value:
+            self.findings.append(
+                Finding.make(
+                    "custom-kernel",
+                    f"a custom kernel ({kernel.text}) replaces WSL's: its version decides the fast path, "
+                    "and it needs the hv_pci swiotlb patch (kernel 6.18.26.3 or newer)",
+                    "delete the kernel= line to use WSL's own kernel, or build yours from 6.18.26.3-1 or newer",
+                    key=kernel.spec.name,
+                    line=kernel.entry.line,
+                )
+            )
+
+
+def _parse_typed(spec: KeySpec, cstr: str, value: str) -> object:
+    kind = spec.type
+    if kind == "bool":
+        return values.parse_bool(cstr)
+    if kind == "int":
+        return values.parse_int(cstr)
+    if kind == "size":
+        return values.parse_size(cstr)
+    if kind == "enum":
+        return values.parse_enum(cstr, spec.choices)
+    if kind == "mac":
+        return values.parse_mac(cstr)
+    if kind == "ipv4":
+        return values.parse_ipv4(cstr)
+    if kind == "ports":
+        return values.parse_ports(cstr)
+    return values.wsl_string(value)
+
+
+def _value_fix(spec: KeySpec, exc: values.InvalidValueError) -> str:
+    if exc.suggestion:
+        return f"write {spec.key}={exc.suggestion}"
+    examples = {
+        "bool": "true or false",
+        "int": "a whole number such as 4",
+        "size": "a size such as 8GB or 512MB",
+        "enum": " or ".join(spec.choices),
+        "mac": "00:15:5D:01:02:03",
+        "ipv4": "10.255.255.254",
+        "ports": "3000,8080",
+    }
+    return f"write {spec.key}= followed by {examples.get(spec.type, 'a valid value')}"
+
+
+def _show_char(ch: str) -> str:
+    if ch == "":
+        return "<end of file>"
+    if ch == "\r":
+        return "<CR>"
+    return ch

@@ -1,0 +1,228 @@
+"""Bytes to text and back, byte for byte, and what WSL itself will make of the bytes.
+
+WSL opens .wslconfig with ``_wfopen(path, L"rt,ccs=UTF-8")`` (wsl-source.md §0, §2):
+a UTF-8 BOM is skipped, a UTF-16LE BOM switches to UTF-16LE, anything else is read
+as UTF-8. A UTF-16BE BOM makes the open fail, so WSL uses every default. BOM-less
+UTF-16 reads as garbage, and so does a file that PowerShell's ``>>`` appended to in
+another encoding.
+
+We keep the text in a form that encodes back to the exact original bytes
+(``surrogateescape`` for stray UTF-8 bytes, ``surrogatepass`` for lone UTF-16
+surrogates). When no such form exists (an odd byte count in UTF-16, two encodings
+in one file), the file is marked not ``lossless`` and edits are refused.
+"""
+
+from __future__ import annotations
+
+import codecs
+import dataclasses
+
+UTF8_BOM = codecs.BOM_UTF8
+UTF16LE_BOM = codecs.BOM_UTF16_LE
+UTF16BE_BOM = codecs.BOM_UTF16_BE
+
+# A tail appended in another encoding must be at least this long to be told apart
+# from the last few characters of a file (a CJK comment has no NUL bytes either).
+_MIN_TAIL = 4
+
+
+@dataclasses.dataclass(frozen=True)
+class EncodingProblem:
+    message: str
+    fix: str
+    line: int | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class TextFile:
+    """A decoded .wslconfig: the text we edit and the text WSL reads."""
+
+    raw: bytes
+    text: str
+    codec: str  # Python codec used for ``text``: utf-8, utf-16-le or utf-16-be
+    bom: bytes
+    label: str  # for people: "UTF-8", "UTF-16LE with BOM", ...
+    lossless: bool  # encode(text) == raw: edits are safe
+    wsl_text: str | None  # what WSL's reader sees; None when WSL cannot open the file
+    problem: EncodingProblem | None  # set when WSL will not read the file as written
+    trusted_chars: int | None = None  # WSL reads wsl_text[:trusted_chars] as intended; the rest is garbage
+
+    @property
+    def newline(self) -> str:
+        """The line ending new lines get: the file's own, CRLF for a file without one."""
+        return dominant_newline(self.text)
+
+    def encode(self, text: str) -> bytes:
+        errors = "surrogateescape" if self.codec == "utf-8" else "surrogatepass"
+        return self.bom + text.encode(self.codec, errors)
+
+
+def dominant_newline(text: str) -> str:
+    crlf = text.count("\r\n")
+    lf = text.count("\n") - crlf
+    if lf > crlf:
+        return "\n"
+    # CRLF wins ties and empty files: WSL lives on Windows, where Notepad writes CRLF.
+    return "\r\n"
+
+
+def new_file() -> TextFile:
+    """A file that does not exist yet: UTF-8 without BOM (read by every WSL version)."""
+    return TextFile(b"", "", "utf-8", b"", "UTF-8", True, "", None)
+
+
+def decode(raw: bytes) -> TextFile:
+    if raw.startswith(UTF8_BOM):
+        return _decode_utf8(raw, UTF8_BOM, "UTF-8 with BOM")
+    if raw.startswith(UTF16LE_BOM):
+        return _decode_utf16le_with_bom(raw)
+    if raw.startswith(UTF16BE_BOM):
+        return _decode_utf16be_with_bom(raw)
+    if b"\x00" in raw:
+        guessed = _decode_bomless_utf16(raw)
+        if guessed is not None:
+            return guessed
+    return _decode_utf8(raw, b"", "UTF-8")
+
+
+def _decode_utf8(raw: bytes, bom: bytes, label: str) -> TextFile:
+    body = raw[len(bom) :]
+    text = body.decode("utf-8", "surrogateescape")
+    problem = None
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = body.count(b"\n", 0, exc.start) + 1
+        problem = EncodingProblem(
+            f"the file is not valid UTF-8 (first bad byte 0x{body[exc.start]:02X} on line {line}); "
+            "WSL reads such bytes as U+FFFD and can silently ignore the whole file",
+            "re-save the file as UTF-8 (Notepad: File > Save as > Encoding: UTF-8)",
+            line,
+        )
+        label = f"{label}, with invalid bytes"
+    return TextFile(raw, text, "utf-8", bom, label, True, text, problem)
+
+
+def _decode_utf16le_with_bom(raw: bytes) -> TextFile:
+    body = raw[len(UTF16LE_BOM) :]
+    tail_at = _foreign_tail_start(body)
+    if tail_at is not None:
+        # PowerShell 7's `>>` appends UTF-8 to a UTF-16 file that PowerShell 5.1's `>` made.
+        head = body[:tail_at].decode("utf-16-le", "surrogatepass")
+        line = head.count("\n") + 1
+        wsl_text = head + _utf16le_garbage(body[tail_at:])
+        mixed = EncodingProblem(
+            f"the file mixes two encodings: UTF-16 up to line {line}, then UTF-8 "
+            "(as PowerShell's `>>` appends); WSL reads everything from that line as garbage",
+            "re-save the whole file as UTF-8, e.g. in PowerShell: "
+            "(Get-Content $HOME\\.wslconfig) | Set-Content -Encoding utf8 $HOME\\.wslconfig",
+            line,
+        )
+        return TextFile(
+            raw, head, "utf-16-le", UTF16LE_BOM, "UTF-16LE with BOM and a UTF-8 tail", False,
+            wsl_text, mixed, len(head),
+        )
+    text, lossless = _utf16_text(body, "utf-16-le")
+    problem: EncodingProblem | None = None
+    if not lossless:
+        problem = EncodingProblem(
+            "the file is UTF-16 with an odd number of bytes (truncated or mixed); WSL reads its end as garbage",
+            "re-save the file as UTF-8",
+        )
+    return TextFile(raw, text, "utf-16-le", UTF16LE_BOM, "UTF-16LE with BOM", lossless, text, problem)
+
+
+def _decode_utf16be_with_bom(raw: bytes) -> TextFile:
+    text, lossless = _utf16_text(raw[len(UTF16BE_BOM) :], "utf-16-be")
+    problem = EncodingProblem(
+        "the file is UTF-16 big-endian; WSL cannot open it and uses every default",
+        "re-save the file as UTF-8 (Notepad: File > Save as > Encoding: UTF-8)",
+    )
+    return TextFile(raw, text, "utf-16-be", UTF16BE_BOM, "UTF-16BE with BOM", lossless, None, problem)
+
+
+def _decode_bomless_utf16(raw: bytes) -> TextFile | None:
+    """UTF-16 without a BOM, whole or as a tail: found by where the NUL bytes sit."""
+    even_nuls = raw[0::2].count(0)
+    odd_nuls = raw[1::2].count(0)
+    pairs = max(len(raw) // 2, 1)
+    if odd_nuls >= pairs * 0.3 and even_nuls < odd_nuls * 0.1:
+        codec, label = "utf-16-le", "UTF-16LE without BOM"
+    elif even_nuls >= pairs * 0.3 and odd_nuls < even_nuls * 0.1:
+        codec, label = "utf-16-be", "UTF-16BE without BOM"
+    else:
+        tail = _utf16_tail_in_utf8(raw)
+        if tail is None:
+            return None
+        head = raw[:tail].decode("utf-8", "surrogateescape")
+        line = head.count("\n") + 1
+        problem = EncodingProblem(
+            f"the file mixes two encodings: UTF-8 up to line {line}, then UTF-16 "
+            "(as Windows PowerShell's `>>` appends); WSL reads everything from that line as garbage",
+            "re-save the whole file as UTF-8, e.g. in PowerShell: "
+            "(Get-Content $HOME\\.wslconfig) | Set-Content -Encoding utf8 $HOME\\.wslconfig",
+            line,
+        )
+        wsl_text = raw.decode("utf-8", "surrogateescape")
+        return TextFile(
+            raw, head, "utf-8", b"", "UTF-8 with a UTF-16 tail", False, wsl_text, problem, len(head),
+        )
+    text, lossless = _utf16_text(raw, codec)
+    problem = EncodingProblem(
+        f"the file is {label}; WSL reads a file without a BOM as UTF-8, so it sees only garbage",
+        "re-save the file as UTF-8 (Notepad: File > Save as > Encoding: UTF-8)",
+    )
+    # What WSL sees: the bytes as UTF-8, NULs and all. Nothing in it is a usable setting.
+    wsl_text = raw.decode("utf-8", "surrogateescape")
+    return TextFile(raw, text, codec, b"", label, lossless, wsl_text, problem, 0)
+
+
+def _utf16_text(body: bytes, codec: str) -> tuple[str, bool]:
+    even = body[: len(body) - len(body) % 2]
+    text = even.decode(codec, "surrogatepass")
+    return text, len(even) == len(body)
+
+
+def _utf16le_garbage(tail: bytes) -> str:
+    """What WSL's UTF-16LE reader makes of UTF-8 bytes: one wide char per byte pair."""
+    even = tail[: len(tail) - len(tail) % 2]
+    return even.decode("utf-16-le", "surrogatepass")
+
+
+def _foreign_tail_start(body: bytes) -> int | None:
+    """Offset in a UTF-16LE body where plain 8-bit text (a UTF-8 append) begins."""
+    # ASCII in UTF-16LE is (byte, 0) pairs. Find the end of the last such pair.
+    last_nul = body.rfind(b"\x00")
+    start = last_nul + 1 if last_nul >= 0 else 0
+    if start % 2:  # a UTF-8 append starts on a code-unit boundary; this is something else
+        return None
+    tail = body[start:]
+    if len(tail) < _MIN_TAIL or not _looks_like_8bit_config(tail):
+        return None
+    return start
+
+
+def _utf16_tail_in_utf8(raw: bytes) -> int | None:
+    """Offset in a BOM-less UTF-8 file where a UTF-16LE append begins."""
+    first_nul = raw.find(b"\x00")
+    # The append starts one byte before the first NUL (its first ASCII character);
+    # it may also start with a BOM.
+    start = first_nul - 1
+    if start >= 2 and raw[start - 2 : start] == UTF16LE_BOM:
+        start -= 2
+    if start < 0:
+        return None
+    tail = raw[start:]
+    odd_nuls = tail[1::2].count(0)
+    if odd_nuls < max(len(tail) // 2, 1) * 0.3:
+        return None
+    return start
+
+
+def _looks_like_8bit_config(tail: bytes) -> bool:
+    try:
+        text = tail.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    printable = sum(1 for ch in text if ch in "\t\r\n" or " " <= ch <= "~")
+    return printable >= len(text) * 0.9 and any(ch in text for ch in "=[\n")

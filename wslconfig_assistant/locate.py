@@ -1,0 +1,64 @@
+"""Where the .wslconfig is (CONTRACT.md, --config).
+
+Windows: ``%USERPROFILE%\\.wslconfig`` (WSL itself reads the token's profile folder,
+which is the same folder for a normal logon). Inside a WSL distro: the Windows
+user's profile, asked through interop. The demo sandbox sets
+``WSLCONFIG_ASSISTANT_PROFILE``. Anywhere else there is no Windows profile, and the
+user must say which file they mean.
+"""
+
+from __future__ import annotations
+
+import os
+import pathlib
+import subprocess
+import sys
+
+from wslconfig_assistant.errors import UsageError
+from wslconfig_assistant.hostinfo import running_inside_wsl
+
+PROFILE_ENV = "WSLCONFIG_ASSISTANT_PROFILE"
+CONFIG_NAME = ".wslconfig"
+
+
+def config_path(explicit: str | None) -> pathlib.Path:
+    if explicit:
+        return pathlib.Path(explicit)
+    sandbox = os.environ.get(PROFILE_ENV)
+    if sandbox:
+        return pathlib.Path(sandbox) / CONFIG_NAME
+    if sys.platform == "win32":
+        profile = os.environ.get("USERPROFILE") or str(pathlib.Path.home())
+        return pathlib.Path(profile) / CONFIG_NAME
+    if running_inside_wsl():
+        profile = _windows_profile_from_wsl()
+        if profile is not None:
+            return profile / CONFIG_NAME
+        raise UsageError(
+            "inside WSL, but the Windows user profile could not be found through interop",
+            fix="pass --config /mnt/c/Users/<you>/.wslconfig",
+        )
+    raise UsageError(
+        "this is not Windows, so there is no %USERPROFILE%\\.wslconfig to work on",
+        fix="pass --config PATH, or try `wslconfig-assistant demo` for a simulated Windows profile",
+    )
+
+
+def _windows_profile_from_wsl() -> pathlib.Path | None:
+    """Ask cmd.exe for %USERPROFILE% and translate it with wslpath."""
+    try:
+        # cwd on a Windows drive: cmd.exe warns about UNC working folders otherwise.
+        cwd = "/mnt/c" if os.path.isdir("/mnt/c") else None
+        win = subprocess.run(
+            ["cmd.exe", "/d", "/c", "echo %USERPROFILE%"],  # noqa: S607 - interop: found on PATH by design
+            capture_output=True, timeout=15, cwd=cwd, check=False,
+        ).stdout.decode("utf-8", "replace").strip()
+        if not win or "%" in win:
+            return None
+        unix = subprocess.run(
+            ["wslpath", "-u", win],  # noqa: S607 - a WSL tool, on PATH inside every distro
+            capture_output=True, timeout=15, check=False,
+        ).stdout.decode("utf-8", "replace").strip()
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return pathlib.Path(unix) if unix else None

@@ -1,0 +1,169 @@
+"""The command line: the only module that knows argparse. ``main(argv) -> int``.
+
+Commands are imported only when chosen, so `validate` does not pay for the others.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from typing import NoReturn
+
+from wslconfig_assistant import __version__
+from wslconfig_assistant.errors import AssistantError, ExitCode, UsageError
+
+PROG = "wslconfig-assistant"
+
+EXAMPLES = {
+    "show": "wslconfig-assistant show\n  wslconfig-assistant show --all --json",
+    "get": "wslconfig-assistant get wsl2.memory",
+    "set": "wslconfig-assistant set wsl2.virtiofs true\n  wslconfig-assistant set wsl2.memory 8GB",
+    "unset": "wslconfig-assistant unset wsl2.safeMode",
+    "validate": "wslconfig-assistant validate --offline\n"
+    "  wslconfig-assistant validate --offline --format github --strict",
+    "backups": "wslconfig-assistant backups",
+    "restore": "wslconfig-assistant restore            # the newest backup\n"
+    "  wslconfig-assistant restore 20261125T1823",
+    "demo": "wslconfig-assistant demo",
+}
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        # A usage error must still honour --json and the documented exit code 2.
+        raise UsageError(f"{message}", fix=f"see `{self.prog} --help`")
+
+
+def _global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
+    default = argparse.SUPPRESS if suppress else None
+    flag_default = argparse.SUPPRESS if suppress else False
+    parser.add_argument("--config", metavar="PATH", default=default,
+                        help="the .wslconfig to work on (default: %%USERPROFILE%%\\.wslconfig)")
+    parser.add_argument("--wsl-exe", metavar="PATH", default=default, help="the wsl.exe to run")
+    parser.add_argument("--json", action="store_true", default=flag_default,
+                        help="one JSON document on stdout; human text goes to stderr")
+    parser.add_argument("--no-color", action="store_true", default=flag_default,
+                        help="plain text (NO_COLOR is honoured too)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog=PROG,
+        description="Put WSL 2 on its fast virtiofs path and keep it there: a lossless, WSL-exact "
+        ".wslconfig editor and checker.",
+        epilog="Exit codes: 0 complies, 1 does not comply, 2 usage, 3 unreadable .wslconfig, "
+        "4 wsl.exe failed, 5 write refused, 130 interrupted.",
+    )
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    _global_options(parser, suppress=False)
+    common = _Parser(add_help=False)
+    _global_options(common, suppress=True)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    def add(name: str, help_text: str) -> argparse.ArgumentParser:
+        return sub.add_parser(
+            name, help=help_text, description=help_text, parents=[common],
+            epilog=f"example:\n  {EXAMPLES[name]}", formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+
+    p = add("show", "the configuration as WSL will read it, with every problem")
+    p.add_argument("--all", action="store_true", help="list every key WSL knows, with defaults")
+    p = add("get", "print one key's value as WSL reads it (exit 1 when the file does not set it)")
+    p.add_argument("key", metavar="KEY", help="section.key, e.g. wsl2.memory")
+    p = add("set", "set one key, changing nothing else in the file")
+    p.add_argument("key", metavar="KEY", help="section.key, e.g. wsl2.memory")
+    p.add_argument("value", metavar="VALUE", help="the value as WSL should read it, e.g. 8GB")
+    p.add_argument("--allow-unknown", action="store_true", help="write a key this tool does not know")
+    p.add_argument("--dry-run", action="store_true", help="show the diff, write nothing")
+    p = add("unset", "remove one key's lines, changing nothing else")
+    p.add_argument("key", metavar="KEY", help="section.key, e.g. wsl2.safeMode")
+    p.add_argument("--dry-run", action="store_true", help="show the diff, write nothing")
+    p = add("validate", "read-only compliance check for CI (never writes)")
+    p.add_argument("--offline", action="store_true", help="configuration checks only: run no wsl.exe")
+    p.add_argument("--format", choices=("text", "json", "junit", "github"), default="text")
+    p.add_argument("--strict", action="store_true", help="treat every warning as an error")
+    add("backups", "list the backups taken before each write")
+    p = add("restore", "put a backup back (the newest by default); itself undoable")
+    p.add_argument("backup_id", metavar="ID", nargs="?", help="a backup id or a unique prefix of one")
+    add("demo", "the whole flow against a throwaway simulated Windows profile (any OS)")
+    return parser
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    from wslconfig_assistant.output import Console  # noqa: PLC0415
+
+    console = Console(json_mode=args.json, no_color=args.no_color)
+    if args.command == "demo":
+        from wslconfig_assistant.commands.demo import demo  # noqa: PLC0415
+
+        return demo(console=console, json_mode=args.json)
+    from wslconfig_assistant.commands.context import Context  # noqa: PLC0415
+    from wslconfig_assistant.locate import config_path  # noqa: PLC0415
+
+    ctx = Context(config_path(args.config), console, args.json, args.wsl_exe)
+    if args.command == "validate":
+        from wslconfig_assistant.commands.validate import validate  # noqa: PLC0415
+
+        return validate(ctx, offline=args.offline, fmt=args.format, strict=args.strict)
+    if args.command == "show":
+        from wslconfig_assistant.commands.show import show  # noqa: PLC0415
+
+        return show(ctx, all_keys=args.all)
+    if args.command in ("get", "set", "unset"):
+        from wslconfig_assistant.commands import edit  # noqa: PLC0415
+
+        if args.command == "get":
+            return edit.get(ctx, args.key)
+        if args.command == "set":
+            return edit.set_key(ctx, args.key, args.value, allow_unknown=args.allow_unknown,
+                                dry_run=args.dry_run)
+        return edit.unset_key(ctx, args.key, dry_run=args.dry_run)
+    from wslconfig_assistant.commands import backups  # noqa: PLC0415
+
+    if args.command == "backups":
+        return backups.backups(ctx)
+    return backups.restore(ctx, args.backup_id)
+
+
+def _report_error(exc: AssistantError, json_mode: bool, command: str | None, config: str | None) -> None:
+    sys.stderr.write(f"{PROG}: error: {exc.message}\n")
+    if exc.fix:
+        sys.stderr.write(f"  fix: {exc.fix}\n")
+    if json_mode:
+        from wslconfig_assistant.output import envelope, print_json  # noqa: PLC0415
+
+        doc = envelope(command or "", int(exc.exit_code), config, [],
+                       error={"message": exc.message, "fix": exc.fix})
+        print_json(doc)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    json_mode = "--json" in argv
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        if args.command is None:
+            parser.print_usage(sys.stderr)
+            sys.stderr.write(f"{PROG}: error: name a command (the setup wizard is not in this build yet)\n")
+            return ExitCode.USAGE
+        return _dispatch(args)
+    except AssistantError as exc:
+        command = next((a for a in argv if not a.startswith("-")), None)
+        config = None
+        if "--config" in argv[:-1]:
+            config = argv[argv.index("--config") + 1]
+        _report_error(exc, json_mode, command, config)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        sys.stderr.write(f"{PROG}: interrupted; nothing was half-written\n")
+        return ExitCode.INTERRUPTED
+    except BrokenPipeError:
+        # `wslconfig-assistant show | head`: the reader left; that is not our failure.
+        sys.stderr.close()
+        return ExitCode.OK
+
+
+def entry() -> NoReturn:
+    sys.exit(main())

@@ -1,0 +1,152 @@
+"""Everything the tool prints goes through here: colour decisions, the contract's JSON
+envelope, and the validate formats (text, json, junit, github).
+
+With ``--json`` stdout carries exactly one JSON document and people's text goes to
+stderr (CONTRACT.md).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterable
+from typing import TextIO
+
+from wslconfig_assistant.findings import Finding
+
+_COLORS = {"error": "31", "warning": "33", "info": "36", "ok": "32", "bold": "1", "dim": "2"}
+
+
+class Console:
+    """Where human text goes, and whether it may be coloured."""
+
+    def __init__(self, *, json_mode: bool, no_color: bool, stream: TextIO | None = None) -> None:
+        self.json_mode = json_mode
+        self.stream = stream or (sys.stderr if json_mode else sys.stdout)
+        self.color = _wants_color(self.stream, no_color)
+
+    def paint(self, text: str, style: str) -> str:
+        if not self.color:
+            return text
+        return f"\x1b[{_COLORS[style]}m{text}\x1b[0m"
+
+    def print(self, text: str = "") -> None:
+        self.stream.write(text + "\n")
+
+    def error(self, text: str) -> None:
+        sys.stderr.write(text + "\n")
+
+
+def _wants_color(stream: TextIO, no_color: bool) -> bool:
+    if no_color or os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    isatty = getattr(stream, "isatty", None)
+    if not (isatty and isatty()):
+        return False
+    return _enable_windows_vt() if sys.platform == "win32" else True
+
+
+def _enable_windows_vt() -> bool:  # pragma: win32 cover
+    """Switch the Windows console to VT mode; conhost without it would print escape codes."""
+    try:
+        import ctypes  # noqa: PLC0415 - Windows only
+
+        kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined,unused-ignore]
+        handle = kernel32.GetStdHandle(-11)
+        mode = ctypes.c_ulong()
+        if not kernel32.GetConsoleMode(handle, ctypes.byref(mode)):
+            return False
+        return bool(kernel32.SetConsoleMode(handle, mode.value | 0x0004))
+    except (AttributeError, OSError):
+        return False
+
+
+def envelope(command: str, exit_code: int, config: str | None, findings: Iterable[Finding],
+             **extra: object) -> dict[str, object]:
+    doc: dict[str, object] = {
+        "schema": 1,
+        "command": command,
+        "ok": exit_code == 0,
+        "exit_code": exit_code,
+        "config": config,
+        "findings": [f.as_json() for f in findings],
+    }
+    doc.update(extra)
+    return doc
+
+
+def print_json(doc: dict[str, object]) -> None:
+    import json  # noqa: PLC0415 - only --json needs it
+
+    sys.stdout.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
+
+
+def finding_lines(console: Console, path: str, findings: Iterable[Finding]) -> list[str]:
+    lines = []
+    for f in findings:
+        where = f"{path}:{f.line}" if f.line else path
+        label = console.paint(f.severity, f.severity)
+        lines.append(f"{where}: {label} [{f.code}] {f.message}")
+        lines.append(console.paint(f"    fix: {f.fix}", "dim"))
+    return lines
+
+
+def summary(console: Console, findings: list[Finding]) -> str:
+    errors = sum(1 for f in findings if f.severity == "error")
+    warnings = sum(1 for f in findings if f.severity == "warning")
+    counts = f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
+    if errors:
+        return f"{counts}: {console.paint('does not comply', 'error')}"
+    return f"{counts}: {console.paint('complies', 'ok')}"
+
+
+def junit(path: str, findings: list[Finding]) -> str:
+    """JUnit XML: one test case for compliance, one failing case per error (Azure Pipelines, GitLab)."""
+    from xml.sax.saxutils import escape, quoteattr  # noqa: PLC0415 - junit only
+
+    errors = [f for f in findings if f.severity == "error"]
+    others = [f for f in findings if f.severity != "error"]
+    cases = []
+    out = "\n".join(f"{f.severity} [{f.code}] line {f.line}: {f.message} (fix: {f.fix})" for f in others)
+    compliance = f'    <testcase classname="wslconfig" name={quoteattr(f"compliance of {path}")}>'
+    if errors:
+        compliance += f'\n      <failure message="{len(errors)} error(s)" type="not-compliant"/>'
+    if out:
+        compliance += f"\n      <system-out>{escape(out)}</system-out>"
+    cases.append(compliance + "\n    </testcase>")
+    for f in errors:
+        name = f"{f.code} (line {f.line})" if f.line else f.code
+        cases.append(
+            f'    <testcase classname="wslconfig.{f.code}" name={quoteattr(name)}>\n'
+            f"      <failure message={quoteattr(f.message)} type={quoteattr(f.code)}>"
+            f"{escape(f'{path}:{f.line or 0}: {f.message}  fix: {f.fix}')}</failure>\n"
+            "    </testcase>"
+        )
+    body = "\n".join(cases)
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f'<testsuites>\n  <testsuite name="wslconfig-assistant validate" tests="{len(cases)}" '
+        f'failures="{len(errors) + (1 if errors else 0)}" errors="0">\n{body}\n  </testsuite>\n</testsuites>\n'
+    )
+
+
+def _gh_escape(text: str, *, prop: bool = False) -> str:
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    if prop:
+        text = text.replace(":", "%3A").replace(",", "%2C")
+    return text
+
+
+def github(path: str, findings: list[Finding]) -> str:
+    """GitHub Actions workflow commands: each finding becomes an annotation on its line."""
+    lines = []
+    for f in findings:
+        level = {"error": "error", "warning": "warning"}.get(f.severity, "notice")
+        props = f"file={_gh_escape(path, prop=True)}"
+        if f.line:
+            props += f",line={f.line}"
+        props += f",title={_gh_escape(f.code, prop=True)}"
+        lines.append(f"::{level} {props}::{_gh_escape(f'{f.message}. Fix: {f.fix}')}")
+    return "\n".join(lines) + ("\n" if lines else "")

@@ -1,0 +1,573 @@
+"""The one door through which the product writes the user's .wslconfig.
+
+Promise: a crash, Ctrl-C, a full disk or a concurrent edit leaves the file
+either as it was or as intended, never truncated or half-written, and every
+write over an existing file first keeps a backup of it.
+
+How: the new bytes go to a temp file in the same folder as the target (same
+volume, so the final rename is atomic), are fsynced, and only then replace the
+target with os.replace. Before the backup and again just before the rename,
+the file is compared with the bytes the caller based its edit on
+(``expected``), so an edit made meanwhile by someone else is refused instead
+of silently overwritten. A window of a few microseconds between that last
+comparison and the rename remains; closing it would need OS file locking,
+which editors on Windows do not honour anyway.
+
+The module is bytes-only: encodings, BOMs and line endings are the caller's
+business and are written verbatim.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import datetime
+import errno
+import hashlib
+import os
+import re
+import stat
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from wslconfig_assistant.errors import (
+    ConcurrentEditError,
+    ConfigUnreadableError,
+    UsageError,
+    WriteRefusedError,
+)
+
+__all__ = [
+    "BACKUP_DIR_NAME",
+    "CHECKPOINTS",
+    "MAX_BACKUPS",
+    "Backup",
+    "WriteResult",
+    "backup_dir",
+    "list_backups",
+    "read_current",
+    "restore",
+    "write_file",
+]
+
+BACKUP_DIR_NAME = ".wslconfig-assistant-backups"
+MAX_BACKUPS = 50
+
+# Fault injection (see _checkpoint).
+FAULT_ENV = "WSLCONFIG_ASSISTANT_FAULT"
+FAULT_MODE_ENV = "WSLCONFIG_ASSISTANT_FAULT_MODE"
+FAULT_EXIT_STATUS = 99
+CHECKPOINTS = ("before-backup", "after-backup", "after-temp-write", "before-replace", "after-replace")
+
+# Every temp file we create is "<prefix><mkstemp random part><suffix>"; stale
+# ones are recognised by exactly this shape and nothing else is ever deleted.
+_TMP_SUFFIX = ".wslconfig-assistant.tmp"
+_BACKUP_TMP_PREFIX = ".backup."
+_RANDOM_PART = r"[a-z0-9_]{1,64}"  # mkstemp's alphabet; no dot, so ".x." never matches ".x.y"'s temps
+
+# Fixed width, so sorting the strings sorts by time.
+_ID_FORMAT = "%Y%m%dT%H%M%S.%fZ"
+_BACKUP_NAME = re.compile(r"(?P<id>\d{8}T\d{6}\.\d{6}Z)-(?P<sha>[0-9a-f]{12})\.wslconfig")
+
+# A Windows sharing violation (an editor or sync tool holding the file) is
+# usually over in well under a second: retry for about one second in total.
+_REPLACE_RETRY_DELAYS = (0.05, 0.1, 0.15, 0.2, 0.25, 0.25)
+_sleep: Callable[[float], None] = time.sleep  # indirection so tests do not wait
+
+
+@dataclasses.dataclass(frozen=True)
+class Backup:
+    id: str  # sortable UTC timestamp, e.g. "20261125T182350.123456Z"
+    path: Path
+    created: datetime.datetime  # aware, UTC
+    size: int
+    sha256: str  # hex digest of the backed-up bytes
+
+
+@dataclasses.dataclass(frozen=True)
+class WriteResult:
+    path: Path  # the real file written (the target when the config is a symlink)
+    backup: Backup | None  # None when there was no original file (or, from restore, nothing to write)
+
+
+def _checkpoint(name: str) -> None:
+    """Test hook for the crash tests; inert unless WSLCONFIG_ASSISTANT_FAULT is set.
+
+    When that variable equals ``name``: mode "exit" kills the process on the
+    spot (os._exit runs no finally blocks, like a power cut or a kill), any
+    other mode ("raise", the default) raises an OSError as a failing disk would.
+    """
+    if os.environ.get(FAULT_ENV) != name:
+        return
+    if os.environ.get(FAULT_MODE_ENV, "raise") == "exit":
+        os._exit(FAULT_EXIT_STATUS)
+    raise OSError(errno.EIO, f"injected fault at {name}")
+
+
+# --------------------------------------------------------------------- paths
+
+
+def backup_dir(config_path: Path) -> Path:
+    """Where backups of ``config_path`` live: a folder next to it.
+
+    Next to the path as given, not next to a symlink's target: that is where
+    the user looks, and it keeps backups out of e.g. a dotfiles repository.
+    """
+    return config_path.parent / BACKUP_DIR_NAME
+
+
+def _real_target(config_path: Path) -> Path:
+    return Path(os.path.realpath(config_path))
+
+
+def _shown(config_path: Path, target: Path) -> str:
+    """The file's name for messages: the target, plus the link when there is one."""
+    if config_path.is_symlink():
+        return f"{target} (the target of the link {config_path})"
+    return str(target)
+
+
+# ------------------------------------------------------------------- reading
+
+
+def read_current(config_path: Path) -> bytes | None:
+    """The file's bytes, or None when it does not exist. A symlink is followed."""
+    target = _real_target(config_path)
+    return _read_target(target, _shown(config_path, target))
+
+
+def _read_target(target: Path, shown: str) -> bytes | None:
+    try:
+        st = os.stat(target)
+        if stat.S_ISDIR(st.st_mode):
+            raise _is_a_folder(shown)
+        if not stat.S_ISREG(st.st_mode):
+            # A FIFO or device would block or never end; .wslconfig is plain text.
+            raise ConfigUnreadableError(
+                f"{shown} is not a regular file; nothing was read",
+                fix="replace it with a plain text file (or remove it to start from an empty one)",
+            )
+        with open(target, "rb") as handle:
+            return handle.read()
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    except IsADirectoryError as exc:
+        raise _is_a_folder(shown) from exc
+    except PermissionError as exc:
+        raise ConfigUnreadableError(
+            f"cannot read {shown}: permission denied",
+            fix="make sure your user can read the file (on Windows, also close any program "
+            "that holds it open exclusively), then run the command again",
+        ) from exc
+    except OSError as exc:
+        raise ConfigUnreadableError(
+            f"cannot read {shown}: {_os_error_text(exc)}",
+            fix="check that the drive is available and the file is readable, then run the command again",
+        ) from exc
+
+
+def _is_a_folder(shown: str) -> ConfigUnreadableError:
+    return ConfigUnreadableError(
+        f"{shown} is a folder, not a file; nothing was read or written",
+        fix="move or rename that folder: .wslconfig must be a plain text file",
+    )
+
+
+# ------------------------------------------------------------------- writing
+
+
+def write_file(config_path: Path, new: bytes, *, expected: bytes | None, reason: str = "") -> WriteResult:
+    """Replace the file's content with ``new``, atomically, keeping a backup.
+
+    ``expected`` is what the caller read and based ``new`` on (None: the file
+    must not exist); if the file holds anything else the write is refused with
+    ConcurrentEditError. ``reason`` only appears in failure messages.
+    """
+    target = _resolve_for_write(config_path)
+    shown = _shown(config_path, target)
+    _remove_stale_temps(target.parent, _temp_prefix(target))
+    _ensure_unchanged(target, shown, expected)
+
+    backup: Backup | None = None
+    tmp: Path | None = None
+    replaced = False
+    try:
+        _checkpoint("before-backup")
+        if expected is not None:
+            backup = _save_backup(config_path, expected)
+        _checkpoint("after-backup")
+        tmp = _write_config_temp(target, new, has_original=expected is not None)
+        _checkpoint("after-temp-write")
+        _ensure_unchanged(target, shown, expected)  # someone may have saved while we wrote
+        _checkpoint("before-replace")
+        _replace_with_retry(tmp, target, shown, expected)
+        replaced = True
+        _checkpoint("after-replace")
+        _fsync_dir(target.parent)
+    except OSError as exc:
+        raise _write_failed(
+            shown,
+            target,
+            exc,
+            replaced=replaced,
+            had_original=expected is not None,
+            backup=backup,
+            reason=reason,
+        ) from exc
+    finally:
+        # Also runs on Ctrl-C and any other BaseException, which then propagates.
+        if tmp is not None and not replaced:
+            _remove_quietly(tmp)
+    return WriteResult(target, backup)
+
+
+def _resolve_for_write(config_path: Path) -> Path:
+    target = _real_target(config_path)
+    if not target.parent.is_dir():
+        raise WriteRefusedError(
+            f"profile folder {target.parent} does not exist; {config_path} was not written",
+            fix=f"check the path {config_path} (on Windows it is normally %UserProfile%\\.wslconfig), "
+            "or create the folder first",
+        )
+    if target.is_dir():
+        raise _is_a_folder(_shown(config_path, target))
+    return target
+
+
+def _ensure_unchanged(target: Path, shown: str, expected: bytes | None) -> None:
+    current = _read_target(target, shown)
+    if current != expected:
+        raise _changed(shown, expected, current)
+
+
+def _changed(shown: str, expected: bytes | None, current: bytes | None) -> ConcurrentEditError:
+    if expected is None:
+        detail = "it was created by something else"
+    elif current is None:
+        detail = "it was deleted"
+    else:
+        detail = "its content is different"
+    return ConcurrentEditError(
+        f"{shown} changed since it was read ({detail}); nothing was written",
+        fix="run the command again; it will start from the current content",
+    )
+
+
+def _write_config_temp(target: Path, new: bytes, *, has_original: bool) -> Path:
+    mode, owner = 0o600, None  # a new file: owner-only, mkstemp's own default
+    if has_original:
+        try:
+            st = os.stat(target)
+        except FileNotFoundError:
+            st = None  # deleted meanwhile: the re-check before the rename refuses the write
+        if st is not None:
+            mode, owner = stat.S_IMODE(st.st_mode) & 0o777, (st.st_uid, st.st_gid)
+    return _write_temp(target.parent, _temp_prefix(target), new, mode=mode, owner=owner)
+
+
+def _temp_prefix(target: Path) -> str:
+    return f".{target.name}."
+
+
+def _write_temp(
+    folder: Path, prefix: str, data: bytes, *, mode: int, owner: tuple[int, int] | None = None
+) -> Path:
+    """Create a temp file in ``folder`` holding ``data``, flushed to disk; removed again on any failure."""
+    fd, name = tempfile.mkstemp(prefix=prefix, suffix=_TMP_SUFFIX, dir=folder)
+    tmp = Path(name)
+    try:
+        try:
+            _copy_metadata(tmp, mode, owner)
+            _write_all(fd, data)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    except BaseException:
+        _remove_quietly(tmp)
+        raise
+    return tmp
+
+
+def _copy_metadata(path: Path, mode: int, owner: tuple[int, int] | None) -> None:
+    # Best effort: some mounts (SMB, drvfs without metadata) refuse chmod/chown,
+    # and failing the write for that would be worse than mkstemp's owner-only 0o600.
+    if sys.platform == "win32":
+        return  # Windows keeps the folder's inherited ACL; there are no mode bits to copy
+    with contextlib.suppress(OSError):
+        os.chmod(path, mode)
+    if owner is not None and owner != (os.geteuid(), os.getegid()):
+        with contextlib.suppress(OSError):
+            os.chown(path, *owner)  # e.g. run under sudo: the file stays the user's
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        view = view[written:]
+
+
+def _replace_with_retry(tmp: Path, target: Path, shown: str, expected: bytes | None) -> None:
+    last_error: PermissionError | None = None
+    for attempt, delay in enumerate((0.0, *_REPLACE_RETRY_DELAYS)):
+        if attempt:
+            _sleep(delay)
+            # The program holding the file may have saved it while we waited.
+            try:
+                current = _read_target(target, shown)
+            except ConfigUnreadableError:
+                continue  # still held even for reading: wait more before touching it
+            if current != expected:
+                raise _changed(shown, expected, current)
+        try:
+            os.replace(tmp, target)
+        except PermissionError as exc:
+            last_error = exc
+        else:
+            return
+    detail = _os_error_text(last_error) if last_error else "the file stayed locked"
+    raise WriteRefusedError(
+        f"could not replace {shown}: {detail}. Another program may be holding it open, or the file "
+        "or its folder is read-only; the original is intact, nothing was written",
+        fix="close programs that may have the file open (an editor, a sync or backup tool), make sure "
+        f"the file is not read-only and that you can write to {target.parent}, then run the command again",
+    ) from last_error
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Make a rename durable (POSIX). Best effort: some file systems cannot open folders."""
+    if sys.platform == "win32":
+        return  # os.open cannot open folders; NTFS journals the rename itself
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        with contextlib.suppress(OSError):
+            os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _remove_quietly(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        os.unlink(path)
+
+
+def _remove_stale_temps(folder: Path, prefix: str) -> None:
+    """Delete temp files an earlier killed run left behind. Nothing else is ever touched.
+
+    Another instance writing at this very moment could lose its temp file; its
+    rename then fails and it reports that nothing was written, which is safe.
+    """
+    pattern = re.compile(re.escape(prefix) + _RANDOM_PART + re.escape(_TMP_SUFFIX))
+    try:
+        with os.scandir(folder) as entries:
+            stale = [
+                Path(entry.path)
+                for entry in entries
+                if pattern.fullmatch(entry.name) and not entry.is_dir(follow_symlinks=False)
+            ]
+    except OSError:
+        return  # cleaning is a courtesy; the write itself reports real problems
+    for path in stale:
+        _remove_quietly(path)
+
+
+def _write_failed(
+    shown: str,
+    target: Path,
+    exc: OSError,
+    *,
+    replaced: bool,
+    had_original: bool,
+    backup: Backup | None,
+    reason: str,
+) -> WriteRefusedError:
+    doing = f" ({reason})" if reason else ""
+    if replaced:
+        # Only the fault hook gets here today; the new content is in place, say so.
+        kept = f"; the previous content is in backup {backup.id}" if backup else ""
+        return WriteRefusedError(
+            f"{shown} was written{doing}, but then: {_os_error_text(exc)}{kept}",
+            fix="check the file; the restore command undoes the change",
+        )
+    outcome = "the original is intact" if had_original else f"{target.name} was not created"
+    return WriteRefusedError(
+        f"could not write {shown}{doing}: {_os_error_text(exc)}; {outcome}, nothing was written",
+        fix=_fix_for(exc, target.parent),
+    )
+
+
+def _fix_for(exc: OSError, folder: Path) -> str:
+    if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
+        return f"free some disk space on the drive that holds {folder}, then run the command again"
+    if exc.errno == errno.EROFS:
+        return f"{folder} is on a read-only drive; make it writable, then run the command again"
+    if isinstance(exc, PermissionError):
+        return (
+            f"make sure your user can write to {folder} and its {BACKUP_DIR_NAME} folder "
+            "(and that no program is locking them), then run the command again"
+        )
+    return f"run the command again; if it keeps failing, check the drive that holds {folder}"
+
+
+def _os_error_text(exc: OSError) -> str:
+    text = exc.strerror or str(exc)
+    if exc.errno is not None and exc.strerror:
+        text = f"{text} [errno {exc.errno}]"
+    if exc.filename:
+        name = os.fsdecode(exc.filename)
+        if name.endswith(_TMP_SUFFIX):  # our random temp name would only confuse: name its folder
+            text = f"{text} (creating a temporary file in {os.path.dirname(name)})"
+        else:
+            text = f"{text}: {name}"
+    return text
+
+
+# ------------------------------------------------------------------- backups
+
+
+def _save_backup(config_path: Path, data: bytes) -> Backup:
+    """Store ``data`` as a new backup, atomically, then prune the oldest ones."""
+    folder = backup_dir(config_path)
+    folder.mkdir(mode=0o700, exist_ok=True)
+    _remove_stale_temps(folder, _BACKUP_TMP_PREFIX)
+    entries = _backup_entries(folder)
+    backup_id = _next_id(entries[-1][0] if entries else None)
+    digest = hashlib.sha256(data).hexdigest()
+    final = folder / f"{backup_id}-{digest[:12]}.wslconfig"
+    tmp = _write_temp(folder, _BACKUP_TMP_PREFIX, data, mode=0o600)  # readable by the user only
+    try:
+        os.replace(tmp, final)
+    except BaseException:
+        _remove_quietly(tmp)
+        raise
+    _fsync_dir(folder)
+    _prune(folder)
+    return Backup(backup_id, final, _parse_id(backup_id), len(data), digest)
+
+
+def _utcnow() -> datetime.datetime:
+    return datetime.datetime.now(datetime.UTC)
+
+
+def _next_id(newest: str | None) -> str:
+    # Strictly after the newest existing id: unique even within one microsecond,
+    # and "newest" stays the latest write even if the clock steps backwards.
+    now = _utcnow()
+    if newest is not None:
+        now = max(now, _parse_id(newest) + datetime.timedelta(microseconds=1))
+    return now.strftime(_ID_FORMAT)
+
+
+def _parse_id(backup_id: str) -> datetime.datetime:
+    return datetime.datetime.strptime(backup_id, _ID_FORMAT).replace(tzinfo=datetime.UTC)
+
+
+def _backup_entries(folder: Path) -> list[tuple[str, str, Path]]:
+    """(id, sha256 prefix, path) of each backup file, oldest first; other files are ignored."""
+    try:
+        with os.scandir(folder) as entries:
+            found = [
+                (match["id"], match["sha"], Path(entry.path))
+                for entry in entries
+                if (match := _BACKUP_NAME.fullmatch(entry.name)) and entry.is_file()
+            ]
+    except FileNotFoundError:
+        return []
+    return sorted(found)
+
+
+def _prune(folder: Path) -> None:
+    # Best effort: a backup we could not delete costs disk space, not safety.
+    for _, _, path in _backup_entries(folder)[:-MAX_BACKUPS]:
+        _remove_quietly(path)
+
+
+def list_backups(config_path: Path) -> list[Backup]:
+    """Backups of ``config_path``, oldest first. Unrelated files in the folder are ignored."""
+    folder = backup_dir(config_path)
+    try:
+        entries = _backup_entries(folder)
+    except OSError as exc:
+        raise ConfigUnreadableError(
+            f"cannot list the backups in {folder}: {_os_error_text(exc)}",
+            fix=f"make sure {folder} is a folder your user can read",
+        ) from exc
+    return [_load_backup(backup_id, path) for backup_id, _, path in entries]
+
+
+def _load_backup(backup_id: str, path: Path) -> Backup:
+    data = _read_backup_bytes(path)
+    return Backup(backup_id, path, _parse_id(backup_id), len(data), hashlib.sha256(data).hexdigest())
+
+
+def _read_backup_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise ConfigUnreadableError(
+            f"cannot read backup {path}: {_os_error_text(exc)}",
+            fix=f"make sure your user can read the files in {path.parent}",
+        ) from exc
+
+
+def restore(config_path: Path, backup_id: str | None = None) -> tuple[Backup, WriteResult]:
+    """Put a backup's bytes back: the newest one, or the one whose id is or starts with ``backup_id``.
+
+    Restoring is an ordinary write_file call, so the current content is backed
+    up first and the restore itself can be undone by restoring again. When the
+    file already holds exactly the backup's bytes nothing is written, and the
+    returned WriteResult has ``backup=None``.
+    """
+    chosen = _choose_backup(config_path, list_backups(config_path), backup_id)
+    data = _verified_backup_bytes(chosen)
+    current = read_current(config_path)
+    if current == data:
+        return chosen, WriteResult(_real_target(config_path), None)
+    return chosen, write_file(config_path, data, expected=current, reason=f"restoring backup {chosen.id}")
+
+
+def _choose_backup(config_path: Path, backups: list[Backup], backup_id: str | None) -> Backup:
+    if not backups:
+        raise UsageError(
+            f"there are no backups of {config_path} in {backup_dir(config_path)}",
+            fix="a backup is made each time the assistant changes the file; there is nothing to restore yet",
+        )
+    if backup_id is None:
+        return backups[-1]
+    wanted = backup_id.strip()
+    exact = [b for b in backups if b.id == wanted]
+    matches = exact or [b for b in backups if wanted and b.id.startswith(wanted)]
+    if len(matches) == 1:
+        return matches[0]
+    if matches:
+        raise UsageError(
+            f"backup id {backup_id!r} is ambiguous: it matches {_id_list(matches)}",
+            fix="give more characters of the id",
+        )
+    raise UsageError(
+        f"no backup of {config_path} has the id {backup_id!r}",
+        fix=f"use one of these ids (newest first): {_id_list(backups)}",
+    )
+
+
+def _id_list(backups: list[Backup]) -> str:
+    return ", ".join(b.id for b in reversed(backups))
+
+
+def _verified_backup_bytes(backup: Backup) -> bytes:
+    data = _read_backup_bytes(backup.path)
+    digest = hashlib.sha256(data).hexdigest()
+    match = _BACKUP_NAME.fullmatch(backup.path.name)
+    if digest != backup.sha256 or match is None or not digest.startswith(match["sha"]):
+        raise WriteRefusedError(
+            f"backup {backup.path} is damaged (its content does not match the checksum in its name); "
+            "nothing was written",
+            fix="restore another backup by giving its id",
+        )
+    return data

@@ -1,0 +1,279 @@
+"""WSL's value grammars, exactly as its C code parses them, and the canonical way to write each.
+
+Parsing works on the value as WSL's ``char`` buffer holds it (``wsl_cstring``): every
+UTF-16 unit cut to its low byte, up to the first NUL. Sources: wsl-source.md §1
+(``ParseMemorySize``, ``ParseBool``, ``strtol``) and wsl-reader-surprises.md.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = [
+    "SIZE_UNITS",
+    "InvalidValueError",
+    "format_size",
+    "parse_bool",
+    "parse_enum",
+    "parse_int",
+    "parse_ipv4",
+    "parse_mac",
+    "parse_ports",
+    "parse_size",
+    "quote_value",
+    "wsl_cstring",
+    "wsl_string",
+]
+
+_U64 = 1 << 64
+_C_SPACE = " \t\n\v\f\r"  # C isspace in the "C" locale
+SIZE_UNITS = (("TB", 1 << 40), ("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10), ("B", 1))
+_INT_MIN, _INT_MAX = -(1 << 31), (1 << 31) - 1
+
+
+class InvalidValueError(ValueError):
+    """WSL rejects the value; ``reason`` says why in words a user can act on."""
+
+    def __init__(self, reason: str, suggestion: str | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.suggestion = suggestion
+
+
+def wsl_cstring(value: str) -> str:
+    """The value as WSL's char buffer holds it, one character per byte (latin-1 view)."""
+    if value.isascii():
+        cut = value.find("\0")
+        return value if cut < 0 else value[:cut]
+    units = bytearray()
+    for ch in value:
+        cp = ord(ch)
+        if 0xDC80 <= cp <= 0xDCFF:  # a byte that was not UTF-8: the CRT read it as U+FFFD
+            cp = 0xFFFD
+        if cp > 0xFFFF:  # two UTF-16 units, each cut to its low byte
+            cp -= 0x10000
+            units.append((0xD800 + (cp >> 10)) & 0xFF)
+            units.append((0xDC00 + (cp & 0x3FF)) & 0xFF)
+            continue
+        units.append(cp & 0xFF)
+    cut = units.find(0)
+    return (units if cut < 0 else units[:cut]).decode("latin-1")
+
+
+def wsl_string(value: str) -> str:
+    """A string or path value as WSL finally uses it (its bytes decoded as UTF-8)."""
+    cstr = wsl_cstring(value)
+    if cstr.isascii():
+        return cstr
+    return cstr.encode("latin-1").decode("utf-8", "replace")
+
+
+def parse_bool(s: str) -> bool:
+    if s == "1" or (s.isascii() and s.lower() == "true"):
+        return True
+    if s == "0" or (s.isascii() and s.lower() == "false"):
+        return False
+    raise InvalidValueError(
+        f"{s!r} is not a boolean WSL accepts (only true, false, 1 or 0)", _bool_suggestion(s)
+    )
+
+
+def _bool_suggestion(s: str) -> str | None:
+    low = s.strip().strip("'\"").lower()
+    if low in {"yes", "on", "t", "y", "enabled", "enable", "true"}:
+        return "true"
+    if low in {"no", "off", "f", "n", "disabled", "disable", "false"}:
+        return "false"
+    return None
+
+
+def _strtol_digits(s: str, i: int, base: int) -> int:
+    """Index just past the digits of ``base`` starting at ``i``."""
+    digits = "0123456789abcdef"[:base]
+    while i < len(s) and s[i].lower() in digits and s[i].isascii():
+        i += 1
+    return i
+
+
+def parse_int(s: str) -> int:
+    """C ``strtol(s, &end, 0)`` on Windows (32-bit long: out of range saturates), whole string."""
+    i = 0
+    while i < len(s) and s[i] in _C_SPACE:
+        i += 1
+    negative = i < len(s) and s[i] == "-"
+    if i < len(s) and s[i] in "+-":
+        i += 1
+    base = 10
+    if s[i : i + 2].lower() == "0x" and i + 2 < len(s) and s[i + 2] in "0123456789abcdefABCDEF":
+        base, i = 16, i + 2
+    elif s[i : i + 1] == "0":
+        base = 8
+    end = _strtol_digits(s, i, base)
+    if end == i or end != len(s):
+        hint = None
+        if base == 8 and end != len(s) and s[end : end + 1] in "89":
+            hint = s.lstrip(_C_SPACE).lstrip("+-").lstrip("0") or "0"
+        raise InvalidValueError(
+            f"{s!r} is not an integer WSL accepts"
+            + (" (a leading 0 makes it octal)" if base == 8 and end != len(s) else ""),
+            hint,
+        )
+    number = int(s[i:end], base)
+    number = -number if negative else number
+    return max(_INT_MIN, min(_INT_MAX, number))
+
+
+def parse_size(s: str) -> int:
+    """WSL's ``ParseMemorySize``: strtoull base 10 plus an optional case-sensitive unit."""
+    i = 0
+    while i < len(s) and s[i] in _C_SPACE:
+        i += 1
+    negative = i < len(s) and s[i] == "-"
+    j = i + 1 if i < len(s) and s[i] in "+-" else i
+    end = j
+    while end < len(s) and "0" <= s[end] <= "9":
+        end += 1
+    if end == j:  # no digits: strtoull returns 0 and leaves the end at the start
+        value, end = 0, 0
+    else:
+        value = int(s[j:end])
+        # strtoull saturates on overflow (whatever the sign) and negates otherwise.
+        value = _U64 - 1 if value >= _U64 else (-value) % _U64 if negative else value
+    if value == 0 and (not s.startswith("0") or end != 1):
+        raise InvalidValueError(_size_reason(s), _size_suggestion(s))
+    unit = s[end:]
+    if not unit:
+        return value
+    for suffix, factor in SIZE_UNITS:
+        if unit in (suffix, suffix[0]):
+            return (value * factor) % _U64
+    raise InvalidValueError(_size_reason(s), _size_suggestion(s))
+
+
+def _size_reason(s: str) -> str:
+    return (
+        f"{s!r} is not a size WSL accepts: whole number plus B, K/KB, M/MB, G/GB or T/TB, "
+        "upper case, no space (no unit means bytes)"
+    )
+
+
+_LOOSE_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)(?:i?b)?\s*$", re.IGNORECASE)
+
+
+def _size_suggestion(s: str) -> str | None:
+    m = _LOOSE_SIZE.match(s.strip("'\""))
+    if m is None:
+        return None
+    number, unit = m.group(1), m.group(2).upper()
+    factor = dict(SIZE_UNITS).get(f"{unit}B", 1) if unit else 1
+    if "." in number:
+        whole, frac = number.split(".")
+        total = int(whole) * factor + int(frac) * factor // 10 ** len(frac)
+        return format_size(total)
+    return f"{int(number)}{unit}B" if unit else f"{int(number)}B"
+
+
+def format_size(n: int) -> str:
+    """The canonical way to write a size: the largest exact unit (``8GB``, ``512MB``)."""
+    if n == 0:
+        return "0"
+    for suffix, factor in SIZE_UNITS:
+        if n % factor == 0:
+            return f"{n // factor}{suffix}"
+    return f"{n}B"
+
+
+def parse_enum(s: str, choices: tuple[str, ...]) -> str:
+    """Case-insensitive (ASCII) match; returns the canonical spelling."""
+    for choice in choices:
+        if s.isascii() and s.lower() == choice.lower():
+            return choice
+    raise InvalidValueError(
+        f"{s!r} is not one of {', '.join(sorted(choices))} (any case)",
+        _closest(s, choices),
+    )
+
+
+def _closest(s: str, choices: tuple[str, ...]) -> str | None:
+    low = s.lower()
+    for choice in choices:
+        if choice.lower().startswith(low[:3]) and len(low) >= 3:
+            return choice
+    return None
+
+
+def parse_mac(s: str) -> str:
+    """A MAC address: six hex pairs separated by ':' or '-' (the separator of the third character)."""
+    ok = len(s) == 17 and s[2] in ":-"
+    if ok:
+        sep = s[2]
+        for octet in range(6):
+            k = octet * 3
+            pair = s[k : k + 2]
+            if not (pair.isascii() and all(c in "0123456789abcdefABCDEF" for c in pair)):
+                ok = False
+            if octet < 5 and s[k + 2] != sep:
+                ok = False
+    if not ok:
+        raise InvalidValueError(
+            f"{s!r} is not a MAC address (six hex pairs such as 00:15:5D:01:02:03); "
+            "WSL refuses to start the VM with an invalid one"
+        )
+    return s
+
+
+def parse_ipv4(s: str) -> str:
+    """``inet_pton(AF_INET)``: four decimal octets 0-255, no leading zeros, nothing else."""
+    parts = s.split(".")
+    ok = len(parts) == 4 and all(
+        p.isascii() and p.isdigit() and len(p) <= 3 and (p == "0" or not p.startswith("0")) and int(p) <= 255
+        for p in parts
+    )
+    if not ok:
+        raise InvalidValueError(f"{s!r} is not an IPv4 address (such as 10.255.255.254)")
+    return s
+
+
+def _stoi_prefix(entry: str) -> int | None:
+    """``std::stoi``: leading blanks, a sign, then as many decimal digits as there are."""
+    i = 0
+    while i < len(entry) and entry[i] in _C_SPACE:
+        i += 1
+    j = i + 1 if i < len(entry) and entry[i] in "+-" else i
+    end = j
+    while end < len(entry) and "0" <= entry[end] <= "9":
+        end += 1
+    if end == j:
+        return None
+    number = int(entry[i:end])
+    if not _INT_MIN <= number <= _INT_MAX:
+        return None
+    return number
+
+
+def parse_ports(s: str) -> tuple[list[int], list[str]]:
+    """``ignoredPorts``: comma list; each entry read leniently; bad entries are skipped, not fatal."""
+    ports: list[int] = []
+    bad: list[str] = []
+    for entry in s.split(","):
+        if not entry:
+            continue  # WSL's Split drops empty entries
+        number = _stoi_prefix(entry)
+        if number is None or not 0 < number <= 65535:
+            bad.append(entry)
+        else:
+            ports.append(number)
+    return ports, bad
+
+
+def quote_value(value: str, *, quoted: bool = False) -> str:
+    """Write a string so WSL reads back exactly ``value``.
+
+    Backslashes and quotes are escaped; a value with a ``#`` or leading/trailing blanks
+    is put in double quotes. ``quoted`` keeps quotes the user already had.
+    """
+    escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\t", "\\t")
+    needs_quotes = quoted or "#" in value or value != value.strip(" \t") or value == ""
+    if needs_quotes and (quoted or value != ""):
+        return f'"{escaped}"'
+    return escaped
