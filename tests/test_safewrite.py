@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from wslconfig_assistant import safewrite
+from wslconfig_assistant import reading, safewrite
 from wslconfig_assistant.errors import (
     ConcurrentEditError,
     ConfigUnreadableError,
@@ -357,7 +357,7 @@ def test_unreadable_file_is_reported(cfg: Path, monkeypatch: pytest.MonkeyPatch)
     def denied(*_args: object, **_kwargs: object) -> object:
         raise PermissionError(errno.EACCES, "Permission denied")
 
-    monkeypatch.setattr(safewrite, "open", denied, raising=False)
+    monkeypatch.setattr(reading, "open", denied, raising=False)
     with pytest.raises(ConfigUnreadableError, match="permission denied") as info:
         read_current(cfg)
     assert info.value.fix is not None

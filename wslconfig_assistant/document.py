@@ -8,12 +8,10 @@ spirit of configupdater's ``validate_format``).
 
 from __future__ import annotations
 
-import dataclasses
 import re
-from typing import TYPE_CHECKING
+from typing import NamedTuple
 
-from wslconfig_assistant import editing, reader, schema
-from wslconfig_assistant.canonical import canonical
+from wslconfig_assistant import reader, schema
 from wslconfig_assistant.checks import config_checks
 from wslconfig_assistant.effective import Evaluation, Setting, evaluate
 from wslconfig_assistant.encoding import TextFile, decode, new_file
@@ -21,9 +19,6 @@ from wslconfig_assistant.errors import ConfigUnreadableError, UsageError, WriteR
 from wslconfig_assistant.findings import Finding, sort_key
 from wslconfig_assistant.policy import Policy
 from wslconfig_assistant.schema import KeySpec
-
-if TYPE_CHECKING:
-    import pathlib
 
 _KEY = re.compile(r"([A-Za-z][A-Za-z0-9]*)\.([A-Za-z][A-Za-z0-9]*)")
 
@@ -55,8 +50,7 @@ def resolve_key(key: str, *, allow_unknown: bool = False) -> KeySpec:
     )
 
 
-@dataclasses.dataclass(frozen=True)
-class Change:
+class Change(NamedTuple):
     key: str
     action: str  # "set", "add", "unset", "unchanged"
     old: str | None  # the value as written before
@@ -64,11 +58,11 @@ class Change:
     line: int | None  # where it is (after the change; before, for unset)
 
     def as_json(self) -> dict[str, object]:
-        return dataclasses.asdict(self)
+        return self._asdict()
 
 
 class ConfigDocument:
-    def __init__(self, path: pathlib.Path | None, raw: bytes | None) -> None:
+    def __init__(self, path: str | None, raw: bytes | None) -> None:
         self.path = path
         self.raw = raw
         self.file: TextFile = new_file() if raw is None else decode(raw)
@@ -117,6 +111,9 @@ class ConfigDocument:
         return ConfigDocument(self.path, template.encode(text))
 
     def with_value(self, spec: KeySpec, user_value: str) -> tuple[ConfigDocument, Change]:
+        from wslconfig_assistant import editing  # noqa: PLC0415 - edits only: keep validate lean
+        from wslconfig_assistant.canonical import canonical  # noqa: PLC0415
+
         self.require_editable()
         written, typed = canonical(spec, user_value)
         current = self.settings.get(spec.id)
@@ -141,6 +138,8 @@ class ConfigDocument:
         return edited, Change(spec.name, action, old, after.text, after.entry.line)
 
     def without_key(self, spec: KeySpec) -> tuple[ConfigDocument, Change]:
+        from wslconfig_assistant import editing  # noqa: PLC0415 - edits only: keep validate lean
+
         self.require_editable()
         occurrences = self.evaluation.occurrences.get(spec.id, [])
         if not occurrences:

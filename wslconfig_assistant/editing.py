@@ -15,14 +15,13 @@ are the TextFile's job). Rules (issue #2, wsl-source.md §9):
 
 from __future__ import annotations
 
-import dataclasses
+from typing import NamedTuple
 
 from wslconfig_assistant.encoding import dominant_newline
 from wslconfig_assistant.reader import Entry, Header, ParseResult
 
 
-@dataclasses.dataclass(frozen=True)
-class Target:
+class Target(NamedTuple):
     """Where a key lives and how it is spelled when written anew."""
 
     section: str  # canonical section name, e.g. "wsl2"

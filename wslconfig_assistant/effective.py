@@ -9,7 +9,7 @@ tunneling off until a later ``dnsTunneling`` line sets it again.
 
 from __future__ import annotations
 
-import dataclasses
+from typing import NamedTuple
 
 from wslconfig_assistant import schema, values
 from wslconfig_assistant.encoding import TextFile
@@ -18,8 +18,7 @@ from wslconfig_assistant.reader import Entry, ParseResult, Problem
 from wslconfig_assistant.schema import KeySpec
 
 
-@dataclasses.dataclass(frozen=True)
-class Setting:
+class Setting(NamedTuple):
     spec: KeySpec
     value: object  # bool | int | str | list[int]: what WSL will use
     entry: Entry
@@ -29,8 +28,7 @@ class Setting:
         return {"value": self.value, "line": self.entry.line, "text": self.text}
 
 
-@dataclasses.dataclass(frozen=True)
-class Evaluation:
+class Evaluation(NamedTuple):
     settings: dict[str, Setting]  # by KeySpec.id; only what WSL takes from the file
     findings: list[Finding]
     occurrences: dict[str, list[Entry]]  # every entry of each known key, first first

@@ -15,7 +15,7 @@ in one file), the file is marked not ``lossless`` and edits are refused.
 from __future__ import annotations
 
 import codecs
-import dataclasses
+from typing import NamedTuple
 
 UTF8_BOM = codecs.BOM_UTF8
 UTF16LE_BOM = codecs.BOM_UTF16_LE
@@ -26,15 +26,13 @@ UTF16BE_BOM = codecs.BOM_UTF16_BE
 _MIN_TAIL = 4
 
 
-@dataclasses.dataclass(frozen=True)
-class EncodingProblem:
+class EncodingProblem(NamedTuple):
     message: str
     fix: str
     line: int | None = None
 
 
-@dataclasses.dataclass(frozen=True)
-class TextFile:
+class TextFile(NamedTuple):
     """A decoded .wslconfig: the text we edit and the text WSL reads."""
 
     raw: bytes

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import dataclasses
-from typing import Literal
+from typing import Literal, NamedTuple
 
 Severity = Literal["error", "warning", "info"]
 
@@ -52,8 +51,7 @@ def default_severity(code: str) -> Severity:
     return "info"
 
 
-@dataclasses.dataclass(frozen=True)
-class Finding:
+class Finding(NamedTuple):
     code: str
     message: str
     fix: str
@@ -86,7 +84,7 @@ class Finding:
 
     def escalated(self) -> Finding:
         """The same finding as an error (for --strict)."""
-        return dataclasses.replace(self, severity="error") if self.severity == "warning" else self
+        return self._replace(severity="error") if self.severity == "warning" else self
 
 
 def sort_key(finding: Finding) -> tuple[int, int, str]:

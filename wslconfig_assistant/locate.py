@@ -10,8 +10,6 @@ user must say which file they mean.
 from __future__ import annotations
 
 import os
-import pathlib
-import subprocess
 import sys
 
 from wslconfig_assistant.errors import UsageError
@@ -21,19 +19,19 @@ PROFILE_ENV = "WSLCONFIG_ASSISTANT_PROFILE"
 CONFIG_NAME = ".wslconfig"
 
 
-def config_path(explicit: str | None) -> pathlib.Path:
+def config_path(explicit: str | None) -> str:
     if explicit:
-        return pathlib.Path(explicit)
+        return explicit
     sandbox = os.environ.get(PROFILE_ENV)
     if sandbox:
-        return pathlib.Path(sandbox) / CONFIG_NAME
+        return os.path.join(sandbox, CONFIG_NAME)
     if sys.platform == "win32":
-        profile = os.environ.get("USERPROFILE") or str(pathlib.Path.home())
-        return pathlib.Path(profile) / CONFIG_NAME
+        profile = os.environ.get("USERPROFILE") or os.path.expanduser("~")
+        return os.path.join(profile, CONFIG_NAME)
     if running_inside_wsl():
         profile = _windows_profile_from_wsl()
         if profile is not None:
-            return profile / CONFIG_NAME
+            return os.path.join(profile, CONFIG_NAME)
         raise UsageError(
             "inside WSL, but the Windows user profile could not be found through interop",
             fix="pass --config /mnt/c/Users/<you>/.wslconfig",
@@ -44,8 +42,10 @@ def config_path(explicit: str | None) -> pathlib.Path:
     )
 
 
-def _windows_profile_from_wsl() -> pathlib.Path | None:
+def _windows_profile_from_wsl() -> str | None:
     """Ask cmd.exe for %USERPROFILE% and translate it with wslpath."""
+    import subprocess  # noqa: PLC0415 - only inside WSL; subprocess costs ~10 ms to import
+
     try:
         # cwd on a Windows drive: cmd.exe warns about UNC working folders otherwise.
         cwd = "/mnt/c" if os.path.isdir("/mnt/c") else None
@@ -61,4 +61,4 @@ def _windows_profile_from_wsl() -> pathlib.Path | None:
         ).stdout.decode("utf-8", "replace").strip()
     except (OSError, subprocess.SubprocessError):
         return None
-    return pathlib.Path(unix) if unix else None
+    return unix or None

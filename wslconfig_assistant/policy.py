@@ -4,14 +4,13 @@
 
 from __future__ import annotations
 
-import dataclasses
+from typing import NamedTuple
 
 GIB = 1 << 30
 MIB = 1 << 20
 
 
-@dataclasses.dataclass(frozen=True)
-class Policy:
+class Policy(NamedTuple):
     require_virtiofs: bool = True
     memory_floor: int = GIB  # the VM's memory must be strictly above this
     min_kernel: str = "6.18.26.3-1"

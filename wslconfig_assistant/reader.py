@@ -21,8 +21,8 @@ backslashes, CR, U+FFFF) take the slow path.
 
 from __future__ import annotations
 
-import dataclasses
 import re
+from typing import NamedTuple
 
 # Sentinels for what fgetwc returns at the end: a real end of file, and U+FFFF,
 # which equals WEOF in 16 bits and so ends values and lines without ending the file.
@@ -46,8 +46,7 @@ def _isalnum(ch: str) -> bool:
     return _isalpha(ch) or ("0" <= ch <= "9")
 
 
-@dataclasses.dataclass(frozen=True)
-class Entry:
+class Entry(NamedTuple):
     """One ``key=value`` WSL passes to its key table."""
 
     name: str  # the full name WSL looks up, e.g. "wsl2.memory" (as typed, case kept)
@@ -69,8 +68,7 @@ class Entry:
         return self.name.rsplit(".", 1)[0] if "." in self.name else None
 
 
-@dataclasses.dataclass(frozen=True)
-class Header:
+class Header(NamedTuple):
     name: str  # as written between the brackets (possibly partial when rejected)
     line: int
     line_start: int
@@ -79,8 +77,7 @@ class Header:
     valid: bool
 
 
-@dataclasses.dataclass(frozen=True)
-class Problem:
+class Problem(NamedTuple):
     """A line WSL rejects. ``kind`` follows WSL's messages."""
 
     kind: str  # invalid-key | invalid-section | expected-bracket | expected-eol | expected-equals
@@ -90,8 +87,7 @@ class Problem:
     detail: str = ""  # the offending character, when there is one
 
 
-@dataclasses.dataclass(frozen=True)
-class ParseResult:
+class ParseResult(NamedTuple):
     entries: list[Entry]
     headers: list[Header]
     problems: list[Problem]

@@ -33,12 +33,23 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from wslconfig_assistant import reading
 from wslconfig_assistant.errors import (
     ConcurrentEditError,
     ConfigUnreadableError,
     UsageError,
     WriteRefusedError,
 )
+from wslconfig_assistant.reading import TMP_SUFFIX as _TMP_SUFFIX
+from wslconfig_assistant.reading import is_a_folder as _is_a_folder
+from wslconfig_assistant.reading import os_error_text as _os_error_text
+from wslconfig_assistant.reading import read_current
+from wslconfig_assistant.reading import read_target as _read_target
+from wslconfig_assistant.reading import shown as _shown
+
+
+def _real_target(config_path: Path) -> Path:
+    return Path(reading.real_target(config_path))
 
 __all__ = [
     "BACKUP_DIR_NAME",
@@ -64,7 +75,6 @@ CHECKPOINTS = ("before-backup", "after-backup", "after-temp-write", "before-repl
 
 # Every temp file we create is "<prefix><mkstemp random part><suffix>"; stale
 # ones are recognised by exactly this shape and nothing else is ever deleted.
-_TMP_SUFFIX = ".wslconfig-assistant.tmp"
 _BACKUP_TMP_PREFIX = ".backup."
 _RANDOM_PART = r"[a-z0-9_]{1,64}"  # mkstemp's alphabet; no dot, so ".x." never matches ".x.y"'s temps
 
@@ -117,63 +127,6 @@ def backup_dir(config_path: Path) -> Path:
     the user looks, and it keeps backups out of e.g. a dotfiles repository.
     """
     return config_path.parent / BACKUP_DIR_NAME
-
-
-def _real_target(config_path: Path) -> Path:
-    return Path(os.path.realpath(config_path))
-
-
-def _shown(config_path: Path, target: Path) -> str:
-    """The file's name for messages: the target, plus the link when there is one."""
-    if config_path.is_symlink():
-        return f"{target} (the target of the link {config_path})"
-    return str(target)
-
-
-# ------------------------------------------------------------------- reading
-
-
-def read_current(config_path: Path) -> bytes | None:
-    """The file's bytes, or None when it does not exist. A symlink is followed."""
-    target = _real_target(config_path)
-    return _read_target(target, _shown(config_path, target))
-
-
-def _read_target(target: Path, shown: str) -> bytes | None:
-    try:
-        st = os.stat(target)
-        if stat.S_ISDIR(st.st_mode):
-            raise _is_a_folder(shown)
-        if not stat.S_ISREG(st.st_mode):
-            # A FIFO or device would block or never end; .wslconfig is plain text.
-            raise ConfigUnreadableError(
-                f"{shown} is not a regular file; nothing was read",
-                fix="replace it with a plain text file (or remove it to start from an empty one)",
-            )
-        with open(target, "rb") as handle:
-            return handle.read()
-    except (FileNotFoundError, NotADirectoryError):
-        return None
-    except IsADirectoryError as exc:
-        raise _is_a_folder(shown) from exc
-    except PermissionError as exc:
-        raise ConfigUnreadableError(
-            f"cannot read {shown}: permission denied",
-            fix="make sure your user can read the file (on Windows, also close any program "
-            "that holds it open exclusively), then run the command again",
-        ) from exc
-    except OSError as exc:
-        raise ConfigUnreadableError(
-            f"cannot read {shown}: {_os_error_text(exc)}",
-            fix="check that the drive is available and the file is readable, then run the command again",
-        ) from exc
-
-
-def _is_a_folder(shown: str) -> ConfigUnreadableError:
-    return ConfigUnreadableError(
-        f"{shown} is a folder, not a file; nothing was read or written",
-        fix="move or rename that folder: .wslconfig must be a plain text file",
-    )
 
 
 # ------------------------------------------------------------------- writing
@@ -413,19 +366,6 @@ def _fix_for(exc: OSError, folder: Path) -> str:
             "(and that no program is locking them), then run the command again"
         )
     return f"run the command again; if it keeps failing, check the drive that holds {folder}"
-
-
-def _os_error_text(exc: OSError) -> str:
-    text = exc.strerror or str(exc)
-    if exc.errno is not None and exc.strerror:
-        text = f"{text} [errno {exc.errno}]"
-    if exc.filename:
-        name = os.fsdecode(exc.filename)
-        if name.endswith(_TMP_SUFFIX):  # our random temp name would only confuse: name its folder
-            text = f"{text} (creating a temporary file in {os.path.dirname(name)})"
-        else:
-            text = f"{text}: {name}"
-    return text
 
 
 # ------------------------------------------------------------------- backups

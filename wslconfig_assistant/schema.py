@@ -9,8 +9,7 @@ in no release yet".
 
 from __future__ import annotations
 
-import dataclasses
-from typing import Literal
+from typing import Literal, NamedTuple
 
 ValueType = Literal["bool", "int", "size", "enum", "path", "string", "mac", "ipv4", "ports"]
 
@@ -21,8 +20,7 @@ MEMORY_RECLAIM_MODES = ("Disabled", "Gradual", "DropCache")
 WSL_CONF_SECTIONS = frozenset({"boot", "automount", "network", "interop", "user", "filesystem", "gpu", "time"})
 
 
-@dataclasses.dataclass(frozen=True)
-class KeySpec:
+class KeySpec(NamedTuple):
     section: str
     key: str
     type: ValueType

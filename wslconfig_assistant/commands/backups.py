@@ -7,9 +7,12 @@ from wslconfig_assistant.commands.context import Context
 
 
 def backups(ctx: Context) -> int:
+    from pathlib import Path  # noqa: PLC0415
+
     from wslconfig_assistant.safewrite import backup_dir, list_backups  # noqa: PLC0415
 
-    found = list_backups(ctx.config)
+    config = Path(ctx.config)
+    found = list_backups(config)
     if ctx.json:
         rows = [
             {"id": b.id, "path": str(b.path), "created": b.created.isoformat(), "size": b.size,
@@ -20,9 +23,9 @@ def backups(ctx: Context) -> int:
         return 0
     con = ctx.console
     if not found:
-        con.print(f"no backups of {ctx.config} yet (they are kept in {backup_dir(ctx.config)})")
+        con.print(f"no backups of {ctx.config} yet (they are kept in {backup_dir(config)})")
         return 0
-    con.print(f"backups of {ctx.config}, oldest first (in {backup_dir(ctx.config)}):")
+    con.print(f"backups of {ctx.config}, oldest first (in {backup_dir(config)}):")
     for b in found:
         con.print(f"  {b.id}  {b.created:%Y-%m-%d %H:%M:%S} UTC  {b.size:>6} bytes  sha256 {b.sha256[:12]}")
     con.print("restore one with: wslconfig-assistant restore [ID]   (newest when no ID)")
@@ -30,12 +33,14 @@ def backups(ctx: Context) -> int:
 
 
 def restore(ctx: Context, backup_id: str | None) -> int:
+    from pathlib import Path  # noqa: PLC0415
+
     from wslconfig_assistant.document import ConfigDocument  # noqa: PLC0415
-    from wslconfig_assistant.safewrite import read_current  # noqa: PLC0415
+    from wslconfig_assistant.reading import read_current  # noqa: PLC0415
     from wslconfig_assistant.safewrite import restore as restore_backup  # noqa: PLC0415
 
     before = ConfigDocument(ctx.config, read_current(ctx.config))
-    chosen, result = restore_backup(ctx.config, backup_id)
+    chosen, result = restore_backup(Path(ctx.config), backup_id)
     after = ConfigDocument(ctx.config, read_current(ctx.config))
     diff = before.diff(after) if result.backup is not None else ""
     written = result.backup is not None

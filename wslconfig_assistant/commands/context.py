@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import dataclasses
-import pathlib
+from typing import NamedTuple
 
 from wslconfig_assistant.document import ConfigDocument
 from wslconfig_assistant.output import Console
 
 
-@dataclasses.dataclass(frozen=True)
-class Context:
-    config: pathlib.Path
+class Context(NamedTuple):
+    config: str  # a path; str, not pathlib, to keep read-only commands fast
     console: Console
     json: bool
     wsl_exe: str | None = None
@@ -19,6 +17,6 @@ class Context:
     def load(self) -> ConfigDocument:
         # Imported here: safewrite pulls in tempfile/hashlib, which read-only paths can skip
         # until they actually read (read_current is cheap, the module import is not free).
-        from wslconfig_assistant.safewrite import read_current  # noqa: PLC0415
+        from wslconfig_assistant.reading import read_current  # noqa: PLC0415
 
         return ConfigDocument(self.config, read_current(self.config))

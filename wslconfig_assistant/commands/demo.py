@@ -55,7 +55,7 @@ def _run(config: pathlib.Path, console: Console, json_mode: bool) -> int:
     # In JSON mode the steps' own documents would break "one JSON document on stdout",
     # so the steps print for people (to stderr) and one summary document ends the run.
     step_console = Console(json_mode=True, no_color=not console.color) if json_mode else console
-    ctx = Context(config, step_console, json=False)
+    ctx = Context(str(config), step_console, json=False)
     say = step_console.print
     paint = step_console.paint
     memory, _ = host_memory()

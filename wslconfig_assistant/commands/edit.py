@@ -51,9 +51,11 @@ def _finish(ctx: Context, command: str, doc: ConfigDocument, edited: ConfigDocum
     diff = doc.diff(edited) if edited is not doc else ""
     backup = None
     if change.action != "unchanged" and not dry_run:
-        from wslconfig_assistant.safewrite import write_file  # noqa: PLC0415 - only writers need it
+        from pathlib import Path  # noqa: PLC0415 - only writers need it
 
-        result = write_file(ctx.config, edited.to_bytes(), expected=doc.raw, reason=f"{command} {change.key}")
+        from wslconfig_assistant.safewrite import write_file  # noqa: PLC0415
+
+        result = write_file(Path(ctx.config), edited.to_bytes(), expected=doc.raw, reason=f"{command} {change.key}")
         backup = result.backup
     if ctx.json:
         record = change.as_json() | {"diff": diff, "backup": str(backup.path) if backup else None,

@@ -25,7 +25,7 @@ def validate(ctx: Context, *, offline: bool, fmt: str, strict: bool, policy: Pol
     doc = ctx.load()
     memory, _source = host_memory()
     if strict:
-        policy = Policy(**{**policy.__dict__, "strict": True})
+        policy = policy._replace(strict=True)
     findings = doc.findings(policy, memory)
     errors = any(f.severity == "error" for f in findings)
     code = ExitCode.NOT_COMPLIANT if errors else ExitCode.OK
