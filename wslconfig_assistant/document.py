@@ -11,20 +11,29 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from wslconfig_assistant import reader, schema
+from wslconfig_assistant import reader, schema, values
 from wslconfig_assistant.checks import config_checks
 from wslconfig_assistant.effective import Evaluation, Setting, evaluate
 from wslconfig_assistant.encoding import TextFile, decode, new_file
 from wslconfig_assistant.errors import ConfigUnreadableError, UsageError, WriteRefusedError
 from wslconfig_assistant.findings import Finding, sort_key
 from wslconfig_assistant.policy import Policy
+from wslconfig_assistant.reader import Entry
 from wslconfig_assistant.schema import KeySpec
 
 _KEY = re.compile(r"([A-Za-z][A-Za-z0-9]*)\.([A-Za-z][A-Za-z0-9]*)")
 
+# Settings WSL changes as a side effect of another key: an invalid DNS tunneling
+# address switches DNS tunneling off, so fixing the address may switch it on again.
+_SIDE_EFFECTS = {"experimental.dnstunnelingipaddress": frozenset({"wsl2.dnstunneling"})}
 
-def resolve_key(key: str, *, allow_unknown: bool = False) -> KeySpec:
-    """The schema entry for a ``section.key`` argument (case-insensitive)."""
+
+def resolve_key(key: str, *, allow_unknown: bool = False, for_removal: bool = False) -> KeySpec:
+    """The schema entry for a ``section.key`` argument (case-insensitive).
+
+    ``for_removal`` accepts any well-formed name, so `unset` can delete lines that
+    WSL ignores (an unknown key, or a known key in the wrong section).
+    """
     m = _KEY.fullmatch(key)
     if m is None:
         raise UsageError(
@@ -34,6 +43,8 @@ def resolve_key(key: str, *, allow_unknown: bool = False) -> KeySpec:
     spec = schema.lookup(key)
     if spec is not None:
         return spec
+    if for_removal:
+        return KeySpec(m.group(1), m.group(2), "string", "unknown to this tool", "", since=None)
     homes = schema.by_key_name(m.group(2))
     if homes:
         raise UsageError(
@@ -115,11 +126,13 @@ class ConfigDocument:
         from wslconfig_assistant.canonical import canonical  # noqa: PLC0415
 
         self.require_editable()
+        self._refuse_after_fatal_line(spec)
         written, typed = canonical(spec, user_value)
-        current = self.settings.get(spec.id)
-        if current is not None and current.value == typed and current.spec.id == spec.id:
-            return self, Change(spec.name, "unchanged", current.text, current.text, current.entry.line)
-        occurrences = self.evaluation.occurrences.get(spec.id, [])
+        occurrences = self.occurrences_of(spec)
+        if occurrences and self.read_back(spec) == typed:
+            first = occurrences[0]
+            text_now = self.file.text[first.value_start : first.value_end]
+            return self, Change(spec.name, "unchanged", text_now, text_now, first.line)
         text = self.file.text
         assert self.parsed is not None  # noqa: S101 - editable files always parse
         if occurrences:
@@ -131,33 +144,58 @@ class ConfigDocument:
             new_text = editing.insert_key(text, self.parsed, target, written)
             action, old = "add", None
         edited = self._edited(new_text)
-        after = edited.settings.get(spec.id)
-        if after is None or after.value != typed:
+        after = edited.occurrences_of(spec)
+        if not after or edited.read_back(spec) != typed:
             raise self._self_check_failed(spec, "the new value does not read back")
         self._check_others_unchanged(edited, spec)
-        return edited, Change(spec.name, action, old, after.text, after.entry.line)
+        now = edited.file.text[after[0].value_start : after[0].value_end]
+        return edited, Change(spec.name, action, old, now, after[0].line)
 
     def without_key(self, spec: KeySpec) -> tuple[ConfigDocument, Change]:
         from wslconfig_assistant import editing  # noqa: PLC0415 - edits only: keep validate lean
 
         self.require_editable()
-        occurrences = self.evaluation.occurrences.get(spec.id, [])
+        occurrences = self.occurrences_of(spec)
         if not occurrences:
             return self, Change(spec.name, "unchanged", None, None, None)
         first = occurrences[0]
         old = self.file.text[first.value_start : first.value_end]
-        text = editing.remove_entries(self.file.text, occurrences)
-        reparsed = reader.parse(text)
-        text = editing.drop_appended_section(text, reparsed, spec.section)
-        edited = self._edited(text)
-        if spec.id in edited.settings and spec.id != "wsl2.dnstunneling":
+        # Only the key's own lines go: a section header stays even when it ends up empty.
+        edited = self._edited(editing.remove_entries(self.file.text, occurrences))
+        if edited.occurrences_of(spec):
             raise self._self_check_failed(spec, "the key is still read after removing it")
         self._check_others_unchanged(edited, spec)
         return edited, Change(spec.name, "unset", old, None, first.line)
 
+    def occurrences_of(self, spec: KeySpec) -> list[Entry]:
+        """Every line WSL maps to this key (aliases included), the effective one first."""
+        if schema.lookup(spec.name) is not None:
+            return self.evaluation.occurrences.get(spec.id, [])
+        if self.parsed is None:
+            return []
+        return [e for e in self.parsed.entries if e.name.lower() == spec.id]
+
+    def read_back(self, spec: KeySpec) -> object | None:
+        """The value WSL uses for this key, or the string it reads for a key this tool does not know."""
+        if schema.lookup(spec.name) is not None:
+            setting = self.settings.get(spec.id)
+            return None if setting is None else setting.value
+        found = self.occurrences_of(spec)
+        return values.wsl_string(found[0].value) if found else None
+
+    def _refuse_after_fatal_line(self, spec: KeySpec) -> None:
+        mac = self.evaluation.occurrences.get("wsl2.macaddress")
+        if spec.id != "wsl2.macaddress" and mac and "wsl2.macaddress" not in self.settings:
+            raise WriteRefusedError(
+                f"WSL stops reading at the invalid macAddress on line {mac[0].line}, so no edit "
+                "after it would take effect; nothing was written",
+                fix="fix that line first: wslconfig-assistant unset wsl2.macAddress",
+            )
+
     def _check_others_unchanged(self, edited: ConfigDocument, spec: KeySpec) -> None:
+        allowed = _SIDE_EFFECTS.get(spec.id, frozenset())
         for key, setting in self.settings.items():
-            if key == spec.id:
+            if key == spec.id or key in allowed:
                 continue
             other = edited.settings.get(key)
             if other is None or other.value != setting.value:

@@ -9,8 +9,11 @@ are the TextFile's job). Rules (issue #2, wsl-source.md §9):
   line's indentation, ``=`` style and line ending; without such a section a new one
   is appended; nothing is ever written above the first header;
 - commented-out lines are never touched;
-- ``unset`` removes the lines of every occurrence, and a section it leaves empty when
-  that section is exactly what ``set`` appends (so set+unset of a new key is a no-op).
+- ``unset`` removes the lines of every occurrence and nothing else: a section header
+  stays even when it is left empty. (So set+unset of a new key restores the bytes
+  exactly when its section already existed; when set had to append the section, the
+  empty header remains. No rule can do better: ``X`` + an empty ``[wsl2]`` and ``X``
+  alone give the same bytes after set, so unset cannot know which one to restore.)
 """
 
 from __future__ import annotations
@@ -95,13 +98,16 @@ def _usual_separator(text: str, parsed: ParseResult) -> str:
 def _append_section(text: str, end: int, target: Target, rendered: str) -> str:
     newline = dominant_newline(text)
     head = text[:end]
+    # A lone CR does not count as the end of the last line: a CRLF written after it
+    # would fuse with it.
+    terminated = head.endswith("\n")
     block = ""
     if head:
-        if not head.endswith(("\n", "\r")):
+        if not terminated:
             block += newline
         block += newline  # a blank line between the old text and the new section
     block += f"[{target.section}]{newline}{target.key}={rendered}"
-    if not head or head.endswith(("\n", "\r")):
+    if not head or terminated:
         block += newline
     return head + block + text[end:]
 
@@ -114,30 +120,3 @@ def remove_entries(text: str, entries: list[Entry]) -> str:
             start -= len(_eol_of(text, start) or "")
         text = text[:start] + text[stop:]
     return text
-
-
-def drop_appended_section(text: str, parsed: ParseResult, section: str) -> str:
-    """Undo ``_append_section`` when the section it made is empty again."""
-    valid = [h for h in parsed.headers if h.valid]
-    if not valid:
-        return text
-    header = valid[-1]
-    if header.name != section or text[header.line_end :] != "":
-        return text
-    if any(e.line_start >= header.line_start for e in parsed.entries) or any(
-        p.line_start >= header.line_start for p in parsed.problems
-    ):
-        return text
-    newline = dominant_newline(text)
-    own = f"[{section}]{newline}" if header.terminated else f"[{section}]"
-    if text[header.line_start :] != own:
-        return text
-    before = text[: header.line_start]
-    if before == "":
-        return ""
-    if not before.endswith(newline * 2):
-        return text  # not preceded by the blank line _append_section writes
-    before = before[: -len(newline)]
-    if not header.terminated:
-        before = before[: -len(newline)]
-    return before

@@ -144,27 +144,18 @@ def _decode_bomless_utf16(raw: bytes) -> TextFile | None:
     even_nuls = raw[0::2].count(0)
     odd_nuls = raw[1::2].count(0)
     pairs = max(len(raw) // 2, 1)
+    # A NUL-free stretch before the first NUL is a UTF-8 head with something appended;
+    # a whole UTF-16 file has its first NUL within the first two code units.
+    if raw.find(b"\x00") >= _MIN_TAIL:
+        mixed = _mixed_utf8_then_utf16(raw)
+        if mixed is not None:
+            return mixed
     if odd_nuls >= pairs * 0.3 and even_nuls < odd_nuls * 0.1:
         codec, label = "utf-16-le", "UTF-16LE without BOM"
     elif even_nuls >= pairs * 0.3 and odd_nuls < even_nuls * 0.1:
         codec, label = "utf-16-be", "UTF-16BE without BOM"
     else:
-        tail = _utf16_tail_in_utf8(raw)
-        if tail is None:
-            return None
-        head = raw[:tail].decode("utf-8", "surrogateescape")
-        line = head.count("\n") + 1
-        problem = EncodingProblem(
-            f"the file mixes two encodings: UTF-8 up to line {line}, then UTF-16 "
-            "(as Windows PowerShell's `>>` appends); WSL reads everything from that line as garbage",
-            "re-save the whole file as UTF-8, e.g. in PowerShell: "
-            "(Get-Content $HOME\\.wslconfig) | Set-Content -Encoding utf8 $HOME\\.wslconfig",
-            line,
-        )
-        wsl_text = raw.decode("utf-8", "surrogateescape")
-        return TextFile(
-            raw, head, "utf-8", b"", "UTF-8 with a UTF-16 tail", False, wsl_text, problem, len(head),
-        )
+        return _mixed_utf8_then_utf16(raw)
     text, lossless = _utf16_text(raw, codec)
     problem = EncodingProblem(
         f"the file is {label}; WSL reads a file without a BOM as UTF-8, so it sees only garbage",
@@ -173,6 +164,25 @@ def _decode_bomless_utf16(raw: bytes) -> TextFile | None:
     # What WSL sees: the bytes as UTF-8, NULs and all. Nothing in it is a usable setting.
     wsl_text = raw.decode("utf-8", "surrogateescape")
     return TextFile(raw, text, codec, b"", label, lossless, wsl_text, problem, 0)
+
+
+def _mixed_utf8_then_utf16(raw: bytes) -> TextFile | None:
+    tail = _utf16_tail_in_utf8(raw)
+    if tail is None:
+        return None
+    head = raw[:tail].decode("utf-8", "surrogateescape")
+    line = head.count("\n") + 1
+    problem = EncodingProblem(
+        f"the file mixes two encodings: UTF-8 up to line {line}, then UTF-16 "
+        "(as Windows PowerShell's `>>` appends); WSL reads everything from that line as garbage",
+        "re-save the whole file as UTF-8, e.g. in PowerShell: "
+        "(Get-Content $HOME\\.wslconfig) | Set-Content -Encoding utf8 $HOME\\.wslconfig",
+        line,
+    )
+    wsl_text = raw.decode("utf-8", "surrogateescape")
+    return TextFile(
+        raw, head, "utf-8", b"", "UTF-8 with a UTF-16 tail", False, wsl_text, problem, len(head),
+    )
 
 
 def _utf16_text(body: bytes, codec: str) -> tuple[str, bool]:
@@ -211,8 +221,11 @@ def _utf16_tail_in_utf8(raw: bytes) -> int | None:
     if start < 0:
         return None
     tail = raw[start:]
-    odd_nuls = tail[1::2].count(0)
-    if odd_nuls < max(len(tail) // 2, 1) * 0.3:
+    if tail.startswith(UTF16LE_BOM):
+        tail = tail[2:]
+    # ASCII appended as UTF-16LE has a NUL in (nearly) every odd byte; a stray NUL
+    # in a UTF-8 value does not.
+    if len(tail) < 2 * _MIN_TAIL or tail[1::2].count(0) < (len(tail) // 2) * 0.8:
         return None
     return start
 

@@ -213,23 +213,47 @@ def _report_error(exc: AssistantError, json_mode: bool, command: str | None, con
         print_json(doc)
 
 
+def _config_in(argv: Sequence[str]) -> str | None:
+    """The config path the command meant, for error reports (without raising)."""
+    for i, arg in enumerate(argv):
+        if arg == "--config" and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith("--config="):
+            return arg.split("=", 1)[1]
+    from wslconfig_assistant.locate import config_path  # noqa: PLC0415
+
+    try:
+        return config_path(None)
+    except AssistantError:
+        return None
+
+
+def _safe_streams() -> None:
+    # Windows writes redirected output in the ANSI code page, and a .wslconfig can hold
+    # any character (or undecodable bytes): never crash on printing, mark what can't be shown.
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     json_mode = "--json" in argv
-    parser = build_parser(_command_in(argv))
+    _safe_streams()
+    command = _command_in(argv)
+    parser = build_parser(command)
     try:
         args = parser.parse_args(argv)
         if args.command is None:
             parser.print_usage(sys.stderr)
-            sys.stderr.write(f"{PROG}: error: name a command (the setup wizard is not in this build yet)\n")
-            return ExitCode.USAGE
+            raise UsageError(
+                "name a command (the setup wizard is not in this build yet)",
+                fix=f"see `{PROG} --help`, or try `{PROG} demo`",
+            )
         return _dispatch(args)
     except AssistantError as exc:
-        command = next((a for a in argv if not a.startswith("-")), None)
-        config = None
-        if "--config" in argv[:-1]:
-            config = argv[argv.index("--config") + 1]
-        _report_error(exc, json_mode, command, config)
+        _report_error(exc, json_mode, command, _config_in(argv))
         return exc.exit_code
     except KeyboardInterrupt:
         sys.stderr.write(f"{PROG}: interrupted; nothing was half-written\n")

@@ -8,12 +8,14 @@ stderr (CONTRACT.md).
 from __future__ import annotations
 
 import os
+import re
 import sys
 from collections.abc import Iterable
 from typing import TextIO
 
 from wslconfig_assistant.findings import Finding
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _COLORS = {"error": "31", "warning": "33", "info": "36", "ok": "32", "bold": "1", "dim": "2"}
 
 
@@ -80,7 +82,19 @@ def envelope(command: str, exit_code: int, config: str | None, findings: Iterabl
 def print_json(doc: dict[str, object]) -> None:
     import json  # noqa: PLC0415 - only --json needs it
 
-    sys.stdout.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
+    # ASCII escapes keep the document valid whatever the console's code page.
+    sys.stdout.write(json.dumps(_clean(doc), indent=2) + "\n")
+
+
+def _clean(value: object) -> object:
+    """Lone surrogates (bytes of the file that were not UTF-8) become U+FFFD: valid JSON text."""
+    if isinstance(value, str):
+        return value if value.isascii() else _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_clean(v) for v in value]
+    return value
 
 
 def finding_lines(console: Console, path: str, findings: Iterable[Finding]) -> list[str]:

@@ -40,7 +40,7 @@ def set_key(ctx: Context, key: str, value: str, *, allow_unknown: bool = False, 
 
 
 def unset_key(ctx: Context, key: str, *, dry_run: bool = False) -> int:
-    spec = resolve_key(key, allow_unknown=True)
+    spec = resolve_key(key, for_removal=True)
     doc = ctx.load()
     edited, change = doc.without_key(spec)
     return _finish(ctx, "unset", doc, edited, change, dry_run=dry_run)

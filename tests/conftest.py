@@ -1,0 +1,149 @@
+"""Shared helpers for the command-line, editing and corpus tests.
+
+The product runs on Windows; here it is driven through real processes
+(``python -m wslconfig_assistant``) against files in a temporary folder, with a
+fixed host memory and colours off so that every run is deterministic.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+# The shared corpus sits next to the repository (not inside it); a plain clone has none.
+SHARED = REPO_ROOT.parent / "shared"
+CORPUS_DIR = SHARED / "corpus" / "wslconfig"
+
+# In-process tests import this tree's package too, as the CLI processes do (PYTHONPATH below),
+# even when pytest runs from another folder without an editable install.
+if str(REPO_ROOT) not in sys.path:
+    sys.path.insert(0, str(REPO_ROOT))
+
+HOST_MEMORY = "16GB"
+ENVELOPE_KEYS = ("schema", "command", "ok", "exit_code", "config", "findings")
+FINDING_KEYS = {"code", "severity", "key", "line", "message", "fix"}
+
+CliResult = subprocess.CompletedProcess[str]
+
+
+def cli_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The environment of every CLI process: the caller's, made deterministic."""
+    env = {
+        name: value
+        for name, value in os.environ.items()
+        # Nothing of the caller's may leak in: a profile, a fault hook, forced colours.
+        if not name.startswith("WSLCONFIG_ASSISTANT_") and name not in ("FORCE_COLOR", "NO_COLOR")
+    }
+    env["WSLCONFIG_ASSISTANT_HOST_MEMORY"] = HOST_MEMORY
+    env["NO_COLOR"] = "1"
+    # Test this tree's package, whatever else is installed.
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO_ROOT), env.get("PYTHONPATH", "")) if p)
+    env.pop("PYTHONSTARTUP", None)
+    if extra:
+        env.update(extra)
+    return env
+
+
+def run_cli(
+    *args: object,
+    env: Mapping[str, str] | None = None,
+    input: str | None = None,
+    cwd: Path | None = None,
+) -> CliResult:
+    """Run ``python -m wslconfig_assistant ARGS`` as a real process; stdin is never a terminal."""
+    return subprocess.run(
+        [sys.executable, "-m", "wslconfig_assistant", *(str(a) for a in args)],
+        capture_output=True,
+        env=cli_env(env),
+        input=input,
+        stdin=subprocess.DEVNULL if input is None else None,
+        encoding="utf-8",
+        errors="replace",
+        cwd=cwd,
+        timeout=60,
+        check=False,
+    )
+
+
+def tree_digest(folder: Path) -> str:
+    """A hash of every file and folder under ``folder``: names, kinds and bytes."""
+    h = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        rel = path.relative_to(folder).as_posix()
+        if path.is_symlink():
+            h.update(f"L {rel} -> {os.readlink(path)}\n".encode())
+        elif path.is_dir():
+            h.update(f"D {rel}\n".encode())
+        else:
+            data = path.read_bytes()
+            h.update(f"F {rel} {len(data)} {hashlib.sha256(data).hexdigest()}\n".encode())
+    return h.hexdigest()
+
+
+def parse_json_doc(result: CliResult) -> dict[str, Any]:
+    """stdout must be exactly one JSON document carrying the contract's envelope."""
+    doc = json.loads(result.stdout)  # the whole stdout, nothing before or after
+    assert isinstance(doc, dict), result.stdout
+    for key in ENVELOPE_KEYS:
+        assert key in doc, f"envelope key {key!r} missing: {doc}"
+    assert doc["schema"] == 1
+    assert isinstance(doc["command"], str)
+    assert isinstance(doc["ok"], bool)
+    assert doc["exit_code"] == result.returncode
+    assert doc["ok"] is (result.returncode == 0)
+    assert isinstance(doc["findings"], list)
+    for finding in doc["findings"]:
+        assert set(finding) >= FINDING_KEYS, finding
+        assert finding["severity"] in ("error", "warning", "info")
+        assert isinstance(finding["code"], str)
+        assert finding["code"]
+        assert finding["line"] is None or (isinstance(finding["line"], int) and finding["line"] >= 1)
+    return doc
+
+
+@pytest.fixture
+def profile(tmp_path: Path) -> Path:
+    """A simulated Windows profile folder (it holds .wslconfig and the backups folder)."""
+    folder = tmp_path / "Users" / "me"
+    folder.mkdir(parents=True)
+    return folder
+
+
+@pytest.fixture
+def config(profile: Path) -> Path:
+    """The .wslconfig in the simulated profile (not created)."""
+    return profile / ".wslconfig"
+
+
+@pytest.fixture
+def cli() -> Callable[..., CliResult]:
+    return run_cli
+
+
+@pytest.fixture
+def cli_on(config: Path) -> Callable[..., CliResult]:
+    """run_cli with ``--config <the profile's .wslconfig>`` in front."""
+
+    def run(*args: object, env: Mapping[str, str] | None = None, input: str | None = None) -> CliResult:
+        return run_cli("--config", config, *args, env=env, input=input)
+
+    return run
+
+
+@pytest.fixture
+def digest() -> Callable[[Path], str]:
+    return tree_digest
+
+
+@pytest.fixture
+def json_doc() -> Callable[[CliResult], dict[str, Any]]:
+    return parse_json_doc

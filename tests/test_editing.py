@@ -1,0 +1,424 @@
+"""Lossless edits, in process: exact before/after bytes for every editing rule.
+
+``ConfigDocument(None, raw)`` reads bytes as WSL would; ``with_value`` and
+``without_key`` return a new document whose bytes are compared byte for byte.
+"""
+
+from __future__ import annotations
+
+import codecs
+
+import pytest
+from editcheck import undo_is_exact
+
+from wslconfig_assistant.document import ConfigDocument, resolve_key
+from wslconfig_assistant.errors import ConfigUnreadableError, UsageError
+
+BOM8 = codecs.BOM_UTF8
+BOM16 = codecs.BOM_UTF16_LE
+
+
+def doc(raw: bytes | None) -> ConfigDocument:
+    return ConfigDocument(None, raw)
+
+
+def set_bytes(raw: bytes | None, key: str, value: str) -> bytes:
+    edited, _change = doc(raw).with_value(resolve_key(key), value)
+    return edited.to_bytes()
+
+
+def unset_bytes(raw: bytes | None, key: str) -> bytes:
+    edited, _change = doc(raw).without_key(resolve_key(key))
+    return edited.to_bytes()
+
+
+def value_of(raw: bytes, key: str) -> object:
+    setting = doc(raw).settings.get(resolve_key(key).id)
+    return None if setting is None else setting.value
+
+
+def utf16(text: str) -> bytes:
+    return BOM16 + text.encode("utf-16-le")
+
+
+GIB = 1 << 30
+
+# (id, before, key, value, after): each rule of README "set writes values ..." / editing.py.
+SET_CASES = [
+    ("crlf-kept", b"[wsl2]\r\nswap=0\r\n", "wsl2.virtiofs", "true", b"[wsl2]\r\nswap=0\r\nvirtiofs=true\r\n"),
+    ("lf-kept", b"[wsl2]\nswap=0\n", "wsl2.virtiofs", "true", b"[wsl2]\nswap=0\nvirtiofs=true\n"),
+    ("no-final-newline-lf", b"[wsl2]\nswap=0", "wsl2.virtiofs", "true", b"[wsl2]\nswap=0\nvirtiofs=true"),
+    (
+        "no-final-newline-crlf", b"[wsl2]\r\nswap=0", "wsl2.virtiofs", "true",
+        b"[wsl2]\r\nswap=0\r\nvirtiofs=true",
+    ),
+    (
+        "no-final-newline-replace", b"[wsl2]\r\nmemory=4GB", "wsl2.memory", "8GB", b"[wsl2]\r\nmemory=8GB",
+    ),
+    (
+        "inline-comment-and-quotes", b'[wsl2]\r\nmemory = "4GB" # half\r\n', "wsl2.memory", "8GB",
+        b'[wsl2]\r\nmemory = "8GB" # half\r\n',
+    ),
+    (
+        "comment-without-blank", b"[wsl2]\nmemory=4GB# half\n", "wsl2.memory", "8GB",
+        b"[wsl2]\nmemory=8GB# half\n",
+    ),
+    ("key-spelling-kept", b"[wsl2]\nMEMORY=4GB\n", "wsl2.memory", "8GB", b"[wsl2]\nMEMORY=8GB\n"),
+    ("key-spelling-kept-camel", b"[wsl2]\nVirtioFS=false\n", "wsl2.virtiofs", "true", b"[wsl2]\nVirtioFS=true\n"),
+    (
+        "upper-section-reused", b"[WSL2]\r\nswap=0\r\n\r\n[experimental]\r\nsparseVhd=true\r\n",
+        "wsl2.virtiofs", "true", b"[WSL2]\r\nswap=0\r\nvirtiofs=true\r\n\r\n[experimental]\r\nsparseVhd=true\r\n",
+    ),
+    (
+        "mixed-case-section-reused", b"[Wsl2]\nswap=0\n", "wsl2.memory", "8GB", b"[Wsl2]\nswap=0\nmemory=8GB\n",
+    ),
+    (
+        "indent-and-equals-style-copied", b"[wsl2]\n  swap = 0\n", "wsl2.virtiofs", "true",
+        b"[wsl2]\n  swap = 0\n  virtiofs = true\n",
+    ),
+    (
+        "after-last-key-of-section", b"[wsl2]\nswap=0\n# note\n\n[experimental]\nsparseVhd=true\n",
+        "wsl2.virtiofs", "true", b"[wsl2]\nswap=0\nvirtiofs=true\n# note\n\n[experimental]\nsparseVhd=true\n",
+    ),
+    ("empty-section", b"[wsl2]\r\n", "wsl2.virtiofs", "true", b"[wsl2]\r\nvirtiofs=true\r\n"),
+    (
+        "empty-section-with-comment", b"[wsl2] # mine\r\n", "wsl2.virtiofs", "true",
+        b"[wsl2] # mine\r\nvirtiofs=true\r\n",
+    ),
+    (
+        "first-wsl2-section-used", b"[wsl2]\nswap=0\n[experimental]\nsparseVhd=true\n[wsl2]\nprocessors=2\n",
+        "wsl2.virtiofs", "true",
+        b"[wsl2]\nswap=0\nvirtiofs=true\n[experimental]\nsparseVhd=true\n[wsl2]\nprocessors=2\n",
+    ),
+    (
+        "never-above-first-header", b"memory=4GB\r\n[wsl2]\r\nswap=0\r\n", "wsl2.memory", "8GB",
+        b"memory=4GB\r\n[wsl2]\r\nswap=0\r\nmemory=8GB\r\n",
+    ),
+    (
+        "new-section-appended-at-end", b"# top\r\n[experimental]\r\nsparseVhd=true\r\n", "wsl2.virtiofs", "true",
+        b"# top\r\n[experimental]\r\nsparseVhd=true\r\n\r\n[wsl2]\r\nvirtiofs=true\r\n",
+    ),
+    (
+        "new-section-no-final-newline", b"[experimental]\nsparseVhd=true", "wsl2.virtiofs", "true",
+        b"[experimental]\nsparseVhd=true\n\n[wsl2]\nvirtiofs=true",
+    ),
+    ("empty-file", b"", "wsl2.virtiofs", "true", b"[wsl2]\r\nvirtiofs=true\r\n"),
+    (
+        "never-uncomments", b"[wsl2]\r\n# virtiofs=true\r\nswap=0\r\n", "wsl2.virtiofs", "true",
+        b"[wsl2]\r\n# virtiofs=true\r\nswap=0\r\nvirtiofs=true\r\n",
+    ),
+    (
+        "never-uncomments-top", b"#virtiofs=true\n[wsl2]\n#memory=4GB\n", "wsl2.virtiofs", "true",
+        b"#virtiofs=true\n[wsl2]\nvirtiofs=true\n#memory=4GB\n",
+    ),
+    (
+        "first-duplicate-edited", b"[wsl2]\nmemory=4GB\nmemory=2GB\n", "wsl2.memory", "8GB",
+        b"[wsl2]\nmemory=8GB\nmemory=2GB\n",
+    ),
+    (
+        "invalid-first-duplicate-edited", b"[wsl2]\nmemory=4 GB\nmemory=2GB\n", "wsl2.memory", "8GB",
+        b"[wsl2]\nmemory=8GB\nmemory=2GB\n",
+    ),
+    (
+        "effective-alias-edited", b"[experimental]\nnetworkingMode=nat\n[wsl2]\nnetworkingMode=Mirrored\n",
+        "wsl2.networkingMode", "mirrored",
+        b"[experimental]\nnetworkingMode=Mirrored\n[wsl2]\nnetworkingMode=Mirrored\n",
+    ),
+    ("utf8-bom-kept", BOM8 + b"[wsl2]\r\nswap=0\r\n", "wsl2.virtiofs", "true",
+     BOM8 + b"[wsl2]\r\nswap=0\r\nvirtiofs=true\r\n"),
+    ("utf16le-bom-kept", utf16("[wsl2]\r\nmemory=4GB\r\n"), "wsl2.memory", "8GB", utf16("[wsl2]\r\nmemory=8GB\r\n")),
+    ("utf16le-bom-add", utf16("[wsl2]\r\nswap=0\r\n"), "wsl2.virtiofs", "true",
+     utf16("[wsl2]\r\nswap=0\r\nvirtiofs=true\r\n")),
+    (
+        "non-ascii-comment-kept", "# メモリ\n[wsl2]\nmemory=4GB # 半分\n".encode(), "wsl2.memory", "8GB",
+        "# メモリ\n[wsl2]\nmemory=8GB # 半分\n".encode(),
+    ),
+    # canonical spelling of the new value
+    ("size-canonical", b"[wsl2]\nmemory=4GB\n", "wsl2.memory", "8192MB", b"[wsl2]\nmemory=8GB\n"),
+    ("size-canonical-g", b"[wsl2]\nmemory=4GB\n", "wsl2.memory", "16G", b"[wsl2]\nmemory=16GB\n"),
+    ("bool-canonical", b"[wsl2]\nvirtiofs=0\n", "wsl2.virtiofs", "TRUE", b"[wsl2]\nvirtiofs=true\n"),
+    ("bool-one", b"[wsl2]\nvirtiofs=false\n", "wsl2.virtiofs", "1", b"[wsl2]\nvirtiofs=true\n"),
+    ("enum-canonical", b"[wsl2]\nswap=0\n", "wsl2.networkingMode", "MIRRORED",
+     b"[wsl2]\nswap=0\nnetworkingMode=Mirrored\n"),
+    ("int-canonical", b"[wsl2]\nprocessors=2\n", "wsl2.processors", "0x10", b"[wsl2]\nprocessors=16\n"),
+    (
+        "path-doubled-backslashes", b"[wsl2]\r\nswap=0\r\n", "wsl2.kernel", "C:\\wsl\\kernel",
+        b"[wsl2]\r\nswap=0\r\nkernel=C:\\\\wsl\\\\kernel\r\n",
+    ),
+    (
+        "path-replaced", b"[wsl2]\nkernel=C:\\temp\\bzImage\n", "wsl2.kernel", "C:\\temp\\bzImage",
+        b"[wsl2]\nkernel=C:\\\\temp\\\\bzImage\n",
+    ),
+    (
+        "hash-quoted", b"[wsl2]\nswap=0\n", "wsl2.kernelCommandLine", "a # b",
+        b'[wsl2]\nswap=0\nkernelCommandLine="a # b"\n',
+    ),
+    (
+        "leading-blanks-quoted", b"[wsl2]\nswap=0\n", "wsl2.kernelCommandLine", "  lead",
+        b'[wsl2]\nswap=0\nkernelCommandLine="  lead"\n',
+    ),
+    (
+        "existing-quotes-not-doubled", b'[wsl2]\nkernelCommandLine = "a b" # c\n', "wsl2.kernelCommandLine",
+        "x # y", b'[wsl2]\nkernelCommandLine = "x # y" # c\n',
+    ),
+    (
+        "inner-quote-escaped", b"[wsl2]\n", "wsl2.kernelCommandLine", 'say "hi"',
+        b'[wsl2]\nkernelCommandLine=say \\"hi\\"\n',
+    ),
+    ("experimental-key", b"[experimental]\r\nsparseVhd=true\r\n", "experimental.sparseVhd", "false",
+     b"[experimental]\r\nsparseVhd=false\r\n"),
+    (
+        "empty-value-filled", b"[wsl2]\nmemory=\nswap=0\n", "wsl2.memory", "8GB", b"[wsl2]\nmemory=8GB\nswap=0\n",
+    ),
+]
+
+
+@pytest.mark.parametrize(("before", "key", "value", "after"), [c[1:] for c in SET_CASES],
+                         ids=[c[0] for c in SET_CASES])
+def test_set_exact_bytes(before: bytes, key: str, value: str, after: bytes) -> None:
+    assert set_bytes(before, key, value) == after
+
+
+@pytest.mark.parametrize(("before", "key", "value", "after"), [c[1:] for c in SET_CASES],
+                         ids=[c[0] for c in SET_CASES])
+def test_set_reads_back_and_is_idempotent(before: bytes, key: str, value: str, after: bytes) -> None:
+    spec = resolve_key(key)
+    edited, change = doc(before).with_value(spec, value)
+    assert change.action in ("set", "add")
+    setting = edited.settings[spec.id]
+    expected = doc(after).settings[spec.id].value
+    assert setting.value == expected
+    # set twice == set once: the second call is a no-op that hands back the same document.
+    again, change2 = edited.with_value(spec, value)
+    assert again is edited
+    assert change2.action == "unchanged"
+    assert again.to_bytes() == after
+
+
+def test_set_of_current_value_is_unchanged() -> None:
+    raw = b"[wsl2]\r\nmemory=8192MB # same thing\r\n"
+    d = doc(raw)
+    edited, change = d.with_value(resolve_key("wsl2.memory"), "8GB")
+    assert edited is d
+    assert change.action == "unchanged"
+    assert edited.to_bytes() == raw
+
+
+def test_set_on_missing_file_is_crlf_utf8_without_bom() -> None:
+    assert set_bytes(None, "wsl2.virtiofs", "true") == b"[wsl2]\r\nvirtiofs=true\r\n"
+
+
+def test_other_values_unchanged_by_set() -> None:
+    raw = b"[wsl2]\r\nmemory=4GB\r\nswap=0\r\nprocessors=4 # cores\r\n[experimental]\r\nsparseVhd=true\r\n"
+    edited, _ = doc(raw).with_value(resolve_key("wsl2.virtiofs"), "true")
+    before = {k: s.value for k, s in doc(raw).settings.items()}
+    after = {k: s.value for k, s in edited.settings.items() if k != "wsl2.virtiofs"}
+    assert before == after
+    assert edited.settings["wsl2.virtiofs"].value is True
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "what"),
+    [
+        ("wsl2.memory", "8gb", "8GB"),
+        ("wsl2.memory", "8 GB", "8GB"),
+        ("wsl2.memory", "0.5GB", "512MB"),
+        ("wsl2.memory", "8GB\n[x]", "control characters"),
+        ("wsl2.memory", "8GB\r", "control characters"),
+        ("wsl2.kernelCommandLine", "a\tb", "control characters"),
+        ("wsl2.kernel", "C:\\Users\\José\\k", "non-ASCII"),
+        ("wsl2.virtiofs", "yes", "true"),
+        ("wsl2.networkingMode", "bridge", "Bridged"),
+        ("wsl2.processors", "08", "8"),
+        ("wsl2.memory", "-1GB", "sign"),
+    ],
+)
+def test_set_refuses_what_wsl_rejects(key: str, value: str, what: str) -> None:
+    raw = b"[wsl2]\r\nmemory=4GB\r\n"
+    with pytest.raises(UsageError) as info:
+        doc(raw).with_value(resolve_key(key), value)
+    assert what in f"{info.value.message} {info.value.fix}"
+
+
+@pytest.mark.parametrize(
+    ("key", "hint"),
+    [
+        ("wsl2.memory=1", "section.key"),
+        ("memory", "section.key"),
+        ("wsl2.mem_ory", "section.key"),
+        ("wsl2.memroy", "did you mean wsl2.memory"),
+        ("experimental.memory", "use wsl2.memory"),
+        ("wsl2..memory", "section.key"),
+        ("", "section.key"),
+    ],
+)
+def test_resolve_key_refuses_bad_names(key: str, hint: str) -> None:
+    with pytest.raises(UsageError) as info:
+        resolve_key(key)
+    assert hint in f"{info.value.message} {info.value.fix}"
+
+
+def test_resolve_key_is_case_insensitive_and_folds_aliases() -> None:
+    assert resolve_key("WSL2.MEMORY").id == "wsl2.memory"
+    assert resolve_key("experimental.networkingMode").id == "wsl2.networkingmode"
+    assert resolve_key("Experimental.SparseVhd").id == "experimental.sparsevhd"
+
+
+UNEDITABLE = [
+    ("utf16be", codecs.BOM_UTF16_BE + "[wsl2]\r\nmemory=4GB\r\n".encode("utf-16-be")),
+    ("utf16le-with-utf8-tail", utf16("[wsl2]\r\nmemory=4GB\r\n") + b"virtiofs=true\r\n"),
+    ("utf8-with-utf16-tail", b"[wsl2]\r\nmemory=4GB\r\nswap=0\r\nprocessors=4\r\n"
+     + "virtiofs=true\r\n".encode("utf-16-le")),
+    ("utf16le-without-bom", "[wsl2]\r\nmemory=4GB\r\n".encode("utf-16-le")),
+    ("utf16le-odd-length", utf16("[wsl2]\r\nmemory=4GB\r\n") + b"x"),
+]
+
+
+@pytest.mark.parametrize("raw", [c[1] for c in UNEDITABLE], ids=[c[0] for c in UNEDITABLE])
+def test_unsafe_encodings_are_not_edited(raw: bytes) -> None:
+    d = doc(raw)
+    assert d.to_bytes() == raw  # still read losslessly
+    assert any(f.code == "encoding-unsupported" for f in d.evaluation.findings)
+    with pytest.raises(ConfigUnreadableError):
+        d.with_value(resolve_key("wsl2.virtiofs"), "true")
+    with pytest.raises(ConfigUnreadableError):
+        d.without_key(resolve_key("wsl2.memory"))
+
+
+# -- set then unset of a new key gives back the original bytes ---------------------------
+
+_SHAPES = {
+    "empty": "",
+    "section": "[wsl2]\nswap=0\n",
+    "section-no-final-newline": "[wsl2]\nswap=0",
+    "section-then-other": "[wsl2]\nswap=0\n\n[experimental]\nsparseVhd=true\n",
+    "indented-section": "[WSL2]\n  swap = 0 # none\n",
+    "other-section-only": "[experimental]\nsparseVhd=true\n",
+    "other-section-no-final-newline": "[experimental]\nsparseVhd=true",
+    "other-section-trailing-blank": "[experimental]\nsparseVhd=true\n\n",
+    "comment-only": "# nothing yet\n",
+    "comment-only-no-final-newline": "# nothing yet",
+    "blank-line": "\n",
+    "key-before-any-section": "swap=0\n",
+    "commented-key": "[wsl2]\n# virtiofs=true\n",
+    "empty-section-with-comment": "[wsl2] # keep me\n",
+    "empty-section-then-other": "[wsl2]\n[experimental]\nsparseVhd=true\n",
+}
+_ROUND_TRIP = [
+    pytest.param(text.replace("\n", eol).encode(), id=f"{name}-{eol_name}")
+    for name, text in _SHAPES.items()
+    for eol, eol_name in (("\n", "lf"), ("\r\n", "crlf"))
+] + [
+    pytest.param(BOM8 + b"[wsl2]\r\nswap=0\r\n", id="utf8-bom"),
+    pytest.param(BOM8, id="utf8-bom-only"),
+    pytest.param(utf16("[wsl2]\r\nswap=0\r\n"), id="utf16le"),
+    pytest.param(utf16("[experimental]\r\nsparseVhd=true"), id="utf16le-new-section"),
+    pytest.param(b"[wsl2]\n", id="header-only-lf"),
+    pytest.param(b"[wsl2]", id="header-only-no-newline"),
+    pytest.param(b"[wsl2]\nswap=0\r", id="lone-cr-at-end"),
+    pytest.param(b"[wsl2]\r\nswap=0\r\n\x1a junk", id="ctrl-z-tail"),
+]
+_NEW_KEYS = [("wsl2.virtiofs", "true"), ("wsl2.memory", "8GB"), ("experimental.sparseVhd", "false"),
+             ("general.instanceIdleTimeout", "5000")]
+
+
+@pytest.mark.parametrize("raw", _ROUND_TRIP)
+def test_set_then_unset_of_a_new_key_restores_the_bytes(raw: bytes) -> None:
+    """Exactly the original bytes when the key's section exists. When `set` had to append
+    the section, `unset` keeps the (now empty) header: the only difference is that header
+    and its blank separator, inserted. (No rule could do better: the file with its own
+    empty header and the file without it are identical after `set`.)"""
+    failures = []
+    for key, value in _NEW_KEYS:
+        spec = resolve_key(key)
+        if spec.id in doc(raw).evaluation.occurrences:
+            continue  # not a new key for this shape
+        added = set_bytes(raw, key, value)
+        assert added != raw
+        assert value_of(added, key) == doc(set_bytes(b"", key, value)).settings[spec.id].value
+        back = unset_bytes(added, key)
+        if not undo_is_exact(raw, back, spec.section):
+            failures.append((key, added, back))
+    assert failures == []
+
+
+def test_set_then_unset_on_a_missing_file_keeps_only_the_header() -> None:
+    added = set_bytes(None, "wsl2.virtiofs", "true")
+    assert unset_bytes(added, "wsl2.virtiofs") == b"[wsl2]\r\n"
+
+
+# -- unset ---------------------------------------------------------------------------------
+
+UNSET_CASES = [
+    (
+        "every-occurrence-and-alias",
+        b"[wsl2]\r\nnetworkingMode=Mirrored\r\nswap=0\r\n[experimental]\r\nnetworkingMode=Nat\r\nsparseVhd=true\r\n",
+        "wsl2.networkingMode", b"[wsl2]\r\nswap=0\r\n[experimental]\r\nsparseVhd=true\r\n",
+    ),
+    (
+        "alias-named-key", b"[experimental]\nnetworkingMode=nat\nsparseVhd=true\n", "experimental.networkingMode",
+        b"[experimental]\nsparseVhd=true\n",
+    ),
+    ("duplicates", b"[wsl2]\nmemory=4GB\nswap=0\nMemory=2GB\n", "wsl2.memory", b"[wsl2]\nswap=0\n"),
+    ("invalid-value-too", b"[wsl2]\nmemory=8 GB\nswap=0\n", "wsl2.memory", b"[wsl2]\nswap=0\n"),
+    ("last-line-without-newline", b"[wsl2]\nswap=0\nmemory=4GB", "wsl2.memory", b"[wsl2]\nswap=0"),
+    ("inline-comment-line", b"[wsl2]\r\nmemory=4GB # half\r\nswap=0\r\n", "wsl2.memory", b"[wsl2]\r\nswap=0\r\n"),
+    ("commented-lines-untouched", b"[wsl2]\n# memory=2GB\nmemory=4GB\n", "wsl2.memory", b"[wsl2]\n# memory=2GB\n"),
+    (
+        "continued-line", b"[wsl2]\nkernelCommandLine=a \\\nb\nswap=0\n", "wsl2.kernelCommandLine",
+        b"[wsl2]\nswap=0\n",
+    ),
+    ("indented", b"[wsl2]\n  swap = 0\n  memory = 4GB\n", "wsl2.memory", b"[wsl2]\n  swap = 0\n"),
+    ("utf16le", utf16("[wsl2]\r\nmemory=4GB\r\nswap=0\r\n"), "wsl2.memory", utf16("[wsl2]\r\nswap=0\r\n")),
+    ("bom", BOM8 + b"[wsl2]\r\nswap=0\r\nmemory=4GB\r\n", "wsl2.memory", BOM8 + b"[wsl2]\r\nswap=0\r\n"),
+]
+
+
+@pytest.mark.parametrize(("before", "key", "after"), [c[1:] for c in UNSET_CASES], ids=[c[0] for c in UNSET_CASES])
+def test_unset_exact_bytes(before: bytes, key: str, after: bytes) -> None:
+    assert unset_bytes(before, key) == after
+    assert resolve_key(key).id not in doc(after).evaluation.occurrences
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [b"", b"[wsl2]\r\nswap=0\r\n", b"[wsl2]\n# memory=4GB\n", b"[wsl]\nmemory=4GB\n", b"memory=4GB\n[wsl2]\n"],
+)
+def test_unset_of_a_missing_key_is_a_no_op(raw: bytes) -> None:
+    d = doc(raw)
+    edited, change = d.without_key(resolve_key("wsl2.memory"))
+    assert edited is d
+    assert change.action == "unchanged"
+    assert edited.to_bytes() == raw
+
+
+def test_unset_of_missing_key_on_missing_file() -> None:
+    d = doc(None)
+    edited, change = d.without_key(resolve_key("wsl2.memory"))
+    assert change.action == "unchanged"
+    assert edited.to_bytes() == b""
+
+
+def test_unset_keeps_a_header_the_user_wrote() -> None:
+    # `set` on an empty file writes CRLF, so this LF file was not made by `set`:
+    # the section header is the user's and must stay.
+    assert unset_bytes(b"[wsl2]\nswap=0\n", "wsl2.swap") == b"[wsl2]\n"
+
+
+def test_round_trip_of_parse_is_lossless() -> None:
+    for raw in (b"", b"\r", b"[wsl2]\r\n\tmemory = 4GB ; x\r\n;c\n", b"\xff\xfe", b"a\x00b", b"\xe9t\xe9\n",
+                utf16("[wsl2]\r\n"), BOM8):
+        assert doc(raw).to_bytes() == raw
+
+
+@pytest.mark.parametrize("value", ["10.0.0.1", None], ids=["set", "unset"])
+def test_fixing_an_invalid_dns_tunneling_address(value: str | None) -> None:
+    # The invalid address switches DNS tunneling off; the fix the finding asks for
+    # (a valid address, or no line) switches it back on, which is the point of the fix.
+    raw = b"[wsl2]\r\ndnsTunneling=true\r\n[experimental]\r\ndnsTunnelingIpAddress=10.0.0.256\r\n"
+    d = doc(raw)
+    assert any(f.code == "invalid-value" for f in d.evaluation.findings)
+    spec = resolve_key("experimental.dnsTunnelingIpAddress")
+    edited, _ = d.with_value(spec, value) if value is not None else d.without_key(spec)
+    expected = b"dnsTunnelingIpAddress=10.0.0.1\r\n" if value else b""
+    assert edited.to_bytes() == b"[wsl2]\r\ndnsTunneling=true\r\n[experimental]\r\n" + expected
