@@ -1,0 +1,140 @@
+"""What wsl.exe prints, per language, as data: the labels of ``wsl --version`` and the
+sentences of ``wsl --update``. One table, used by the parsers (as a cross-check:
+they read by position and by language-independent tokens first) and by the shipped
+wsl.exe simulator (to speak like the real one).
+
+Sources: localization/strings/<lang>/Resources.resw at microsoft/WSL 3e27a6a
+(wsl-source.md §3) and the pastes in shared/corpus (NOTES.md, NOTES-update.md).
+Entries marked ``# corpus`` were seen in real pastes; the rest come from the
+resource files as summarised in the research.
+"""
+
+from __future__ import annotations
+
+# The seven lines of `wsl --version`, in order: WSL, kernel, WSLg, MSRDC, Direct3D,
+# DXCore, Windows. Each label includes its colon and the blank that follows it.
+VERSION_LABELS: dict[str, tuple[str, str, str, str, str, str, str]] = {
+    "en-US": ("WSL version: ", "Kernel version: ", "WSLg version: ", "MSRDC version: ",  # corpus
+              "Direct3D version: ", "DXCore version: ", "Windows version: "),
+    "de-DE": ("WSL-Version: ", "Kernelversion: ", "WSLg-Version: ", "MSRDC-Version: ",  # corpus
+              "Direct3D-Version: ", "DXCore-Version: ", "Windows-Version: "),
+    "fr-FR": ("Version WSL : ", "Version du noyau : ", "Version WSLg : ", "Version MSRDC : ",
+              "Version Direct3D : ", "Version DXCore : ", "Version de Windows : "),
+    "es-ES": ("Versión de WSL: ", "Versión de kernel: ", "Versión de WSLg: ", "Versión de MSRDC: ",  # corpus
+              "Versión de Direct3D: ", "Versión DXCore: ", "Versión de Windows: "),
+    "pt-BR": ("Versão do WSL: ", "Versão do kernel: ", "Versão do WSLg: ", "Versão do MSRDC: ",
+              "Versão do Direct3D: ", "Versão do DXCore: ", "Versão do Windows: "),
+    "it-IT": ("Versione WSL: ", "Versione kernel: ", "Versione WSLg: ", "Versione MSRDC: ",
+              "Versione Direct3D: ", "Versione DXCore: ", "Versione Windows: "),
+    "nl-NL": ("WSL-versie: ", "Kernelversie: ", "WSLg-versie: ", "MSRDC-versie: ",  # corpus
+              "Direct3D-versie: ", "DXCore-versie: ", "Windows-versie: "),
+    "ru-RU": ("Версия WSL: ", "Версия ядра: ", "Версия WSLg: ", "Версия MSRDC: ",  # corpus
+              "Версия Direct3D: ", "Версия DXCore: ", "Версия Windows: "),
+    "ja-JP": ("WSL バージョン: ", "カーネル バージョン: ", "WSLg バージョン: ", "MSRDC バージョン: ",  # corpus
+              "Direct3D バージョン: ", "DXCore バージョン: ", "Windows バージョン: "),
+    "ko-KR": ("WSL 버전: ", "커널 버전: ", "WSLg 버전: ", "MSRDC 버전: ",  # corpus
+              "Direct3D 버전: ", "DXCore 버전: ", "Windows 버전: "),
+    # zh-CN: ASCII colon from 2.5.x on; 2.0.9-2.4.8 printed a full-width colon (corpus).
+    "zh-CN": ("WSL 版本: ", "内核版本: ", "WSLg 版本: ", "MSRDC 版本: ",
+              "Direct3D 版本: ", "DXCore 版本: ", "Windows 版本: "),
+    "zh-TW": ("WSL 版本： ", "核心版本： ", "WSLg 版本： ", "MSRDC 版本： ",  # full-width colon U+FF1A
+              "Direct3D 版本： ", "DXCore 版本： ", "Windows 版本： "),
+}
+
+# `wsl --status`: Default Distribution / Default Version.
+STATUS_LABELS: dict[str, tuple[str, str]] = {
+    "en-US": ("Default Distribution: ", "Default Version: "),
+    "de-DE": ("Standarddistribution: ", "Standardversion: "),
+    "fr-FR": ("Distribution par défaut : ", "Version par défaut : "),
+    "es-ES": ("Distribución predeterminada: ", "Versión predeterminada: "),
+    "pt-BR": ("Distribuição Padrão: ", "Versão Padrão: "),
+    "ru-RU": ("Дистрибутив по умолчанию: ", "Версия по умолчанию: "),
+    "ja-JP": ("既定のディストリビューション: ", "既定のバージョン: "),
+    "zh-CN": ("默认分发: ", "默认版本: "),
+}
+
+# `wsl --update` sentences. {version}, {code}, {path} are placeholders. Every language
+# has every key: where a translation was not seen, the English text stands in, which
+# is also what real localised machines do for MSI messages.
+UPDATE_TEXT: dict[str, dict[str, str]] = {
+    "en-US": {
+        "checking": "Checking for updates.",
+        "latest": "The most recent version of Windows Subsystem for Linux is already installed.",
+        "updating": "Updating Windows Subsystem for Linux to version: {version}.",
+        "failed": "Update failed (exit code: {code}).",
+        "log": "Log file: {path}",
+        "error_code": "Error code: {code}",
+    },
+    "de-DE": {
+        "checking": "Es wird nach Updates gesucht.",  # corpus
+        "latest": "Die neueste Version von Windows-Subsystem für Linux ist bereits installiert.",  # corpus
+        "updating": "Windows-Subsystem für Linux wird auf Version {version} aktualisiert.",
+        "failed": "Update failed (exit code: {code}).",
+        "log": "Log file: {path}",
+        "error_code": "Error code: {code}",
+    },
+    "fr-FR": {
+        "checking": "Recherche des mises à jour.",  # corpus
+        "latest": "La version la plus récente de Sous-système Windows pour Linux est déjà installée.",  # corpus
+        "updating": "Mise à jour du Sous-système Windows pour Linux vers la version : {version}.",
+        "failed": "Update failed (exit code: {code}).",
+        "log": "Log file: {path}",
+        "error_code": "Error code: {code}",
+    },
+    "it-IT": {
+        "checking": "Verifica della disponibilità di aggiornamenti.",  # corpus
+        "latest": "The most recent version of Windows Subsystem for Linux is already installed.",
+        "updating": "Aggiornamento sottosistema Windows per Linux alla versione: {version}.",  # corpus
+        "failed": "Aggiornamento fallito (codice di uscita: {code}).",  # corpus
+        "log": "File di log: {path}",  # corpus
+        "error_code": "Error code: {code}",  # corpus: stays English
+    },
+    "ja-JP": {
+        "checking": "更新プログラムを確認しています。",  # corpus
+        "latest": "Linux 用 Windows サブシステムの最新バージョンは既にインストールされています。",  # corpus
+        "updating": "Linux 用 Windows サブシステムをバージョン {version} に更新しています。",  # corpus (2.7.x)
+        "failed": "Update failed (exit code: {code}).",
+        "log": "Log file: {path}",
+        "error_code": "Error code: {code}",
+    },
+    "ko-KR": {
+        "checking": "업데이트 확인 중입니다.",  # corpus
+        "latest": "The most recent version of Windows Subsystem for Linux is already installed.",
+        "updating": "Linux용 Windows 하위 시스템 버전을 {version}(으)로 업데이트하는 중입니다.",  # corpus
+        "failed": "업데이트하지 못했습니다(종료 코드: {code}).",  # corpus
+        "log": "로그 파일: {path}",  # corpus
+        "error_code": "오류 코드: {code}",  # corpus
+    },
+    "zh-CN": {
+        "checking": "正在检查更新。",  # corpus
+        "latest": "已安装最新版本的适用于 Linux 的 Windows 子系统。",  # corpus
+        "updating": "正在更新适用于 Linux 的 Windows 子系统: {version}。",  # corpus
+        "failed": "更新失败(退出代码: {code})。",  # corpus
+        "log": "日志文件: {path}",  # corpus
+        "error_code": "错误代码: {code}",  # corpus
+    },
+    "ru-RU": {
+        "checking": "Проверяется наличие обновлений.",  # corpus
+        "latest": "Последняя версия подсистема Windows для Linux уже установлена.",  # corpus
+        "updating": "Updating Windows Subsystem for Linux to version: {version}.",
+        "failed": "Update failed (exit code: {code}).",
+        "log": "Log file: {path}",
+        "error_code": "Error code: {code}",
+    },
+}
+
+# What the inbox (Windows-image) wsl.exe answers to options it does not know.
+INBOX_INVALID_OPTION = {
+    "en-US": "Invalid command line option: {option}",  # corpus
+    "zh-CN": "命令行选项无效: {option}",  # corpus
+}
+# What lifted wsl.exe answers to an unknown argument (exit -1).
+INVALID_ARGUMENT = {
+    "en-US": ("Invalid command line argument: {argument}",
+              "Please use 'wsl.exe --help' to get a list of supported arguments."),
+}
+REBOOT_REQUIRED = {
+    "en-US": "The requested operation is successful. Changes will not be effective until the system is rebooted.",
+    "zh-CN": "请求的操作成功。直到重新启动系统前更改将不会生效。",  # corpus
+}
+FORBIDDEN = "Forbidden (403)."  # corpus: the only line, exit -1
