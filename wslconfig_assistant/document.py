@@ -181,7 +181,7 @@ class ConfigDocument:
             setting = self.settings.get(spec.id)
             return None if setting is None else setting.value
         found = self.occurrences_of(spec)
-        return values.wsl_string(found[0].value) if found else None
+        return values.wsl_string(found[0].value, from_utf8=self.file.codec == "utf-8") if found else None
 
     def _refuse_after_fatal_line(self, spec: KeySpec) -> None:
         mac = self.evaluation.occurrences.get("wsl2.macaddress")

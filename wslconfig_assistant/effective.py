@@ -13,7 +13,7 @@ from typing import NamedTuple
 
 from wslconfig_assistant import schema, values
 from wslconfig_assistant.encoding import TextFile
-from wslconfig_assistant.findings import Finding
+from wslconfig_assistant.findings import Finding, sort_key
 from wslconfig_assistant.reader import Entry, ParseResult, Problem
 from wslconfig_assistant.schema import KeySpec
 
@@ -49,15 +49,18 @@ def evaluate(tf: TextFile, parsed: ParseResult | None) -> Evaluation:
     if parsed is None:
         return Evaluation({}, findings, {})
     text = tf.wsl_text or ""
-    evaluator = _Evaluator(text, parsed, tf.trusted_chars)
+    evaluator = _Evaluator(text, parsed, tf.trusted_chars, from_utf8=tf.codec == "utf-8")
     evaluator.run()
     findings.extend(evaluator.findings)
-    return Evaluation(evaluator.settings, findings, evaluator.occurrences)
+    # Top to bottom, whatever order the checks ran in.
+    return Evaluation(evaluator.settings, sorted(findings, key=sort_key), evaluator.occurrences)
 
 
 class _Evaluator:
-    def __init__(self, text: str, parsed: ParseResult, trusted_chars: int | None) -> None:
+    def __init__(self, text: str, parsed: ParseResult, trusted_chars: int | None, *, from_utf8: bool) -> None:
         self.text = text
+        self.from_utf8 = from_utf8
+        self.stopped_at: int | None = None  # offset of an invalid macAddress: WSL reads no further
         self.parsed = parsed
         self.trusted_chars = trusted_chars
         self.settings: dict[str, Setting] = {}
@@ -71,8 +74,15 @@ class _Evaluator:
         return self.trusted_chars is None or offset < self.trusted_chars
 
     def run(self) -> None:
+        for entry in self.parsed.entries:
+            if not self.trusted(entry.line_start):
+                continue
+            if not self.take(entry):
+                # An invalid macAddress: WSL stops here and the VM does not start.
+                self.stopped_at = entry.line_end
+                break
         for problem in self.parsed.problems:
-            if self.trusted(problem.line_start):
+            if self.trusted(problem.line_start) and (self.stopped_at is None or problem.line_start < self.stopped_at):
                 self.findings.append(self.problem_finding(problem))
         if self.parsed.ignored_from is not None:
             rest = self.text[self.parsed.ignored_from + 1 :]
@@ -87,11 +97,6 @@ class _Evaluator:
                         line=line,
                     )
                 )
-        for entry in self.parsed.entries:
-            if not self.trusted(entry.line_start):
-                continue
-            if not self.take(entry):
-                break  # an invalid macAddress: WSL stops here and the VM does not start
         self.cross_checks()
 
     # -- lines WSL rejects ------------------------------------------------------------
@@ -197,9 +202,9 @@ class _Evaluator:
         return self.parse_value(spec, entry, raw)
 
     def parse_value(self, spec: KeySpec, entry: Entry, raw: str) -> bool:
-        cstr = values.wsl_cstring(entry.value)
+        cstr = values.wsl_cstring(entry.value, from_utf8=self.from_utf8)
         try:
-            typed = _parse_typed(spec, cstr, entry.value)
+            typed = _parse_typed(spec, cstr, entry.value, from_utf8=self.from_utf8)
         except values.InvalidValueError as exc:
             code = "memory-invalid" if spec.id == "wsl2.memory" else "invalid-value"
             fix = _value_fix(spec, exc)
@@ -361,7 +366,7 @@ class _Evaluator:
             )
 
 
-def _parse_typed(spec: KeySpec, cstr: str, value: str) -> object:
+def _parse_typed(spec: KeySpec, cstr: str, value: str, *, from_utf8: bool) -> object:
     kind = spec.type
     if kind == "bool":
         return values.parse_bool(cstr)
@@ -377,7 +382,7 @@ def _parse_typed(spec: KeySpec, cstr: str, value: str) -> object:
         return values.parse_ipv4(cstr)
     if kind == "ports":
         return values.parse_ports(cstr)
-    return values.wsl_string(value)
+    return values.wsl_string(value, from_utf8=from_utf8)
 
 
 def _value_fix(spec: KeySpec, exc: values.InvalidValueError) -> str:

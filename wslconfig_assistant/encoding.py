@@ -86,19 +86,67 @@ def decode(raw: bytes) -> TextFile:
 def _decode_utf8(raw: bytes, bom: bytes, label: str) -> TextFile:
     body = raw[len(bom) :]
     text = body.decode("utf-8", "surrogateescape")
-    problem = None
     try:
         body.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = body.count(b"\n", 0, exc.start) + 1
+        fix = "re-save the file as UTF-8 (Notepad: File > Save as > Encoding: UTF-8)"
+        label = f"{label}, with invalid bytes"
+        lost = None if bom else _chunk_lost_at(body)
+        if lost is not None:
+            # The CRT fails the whole read (EILSEQ): WSL silently uses every default.
+            lost_line = body.count(b"\n", 0, lost) + 1
+            problem = EncodingProblem(
+                f"the file is not UTF-8 (byte 0x{body[lost]:02X} on line {lost_line} ends a 2048-byte "
+                "read on a stray continuation byte); WSL cannot read it at all and silently uses "
+                "every default",
+                fix,
+                lost_line,
+            )
+            return TextFile(raw, text, "utf-8", bom, label, True, None, problem)
         problem = EncodingProblem(
             f"the file is not valid UTF-8 (first bad byte 0x{body[exc.start]:02X} on line {line}); "
             "WSL reads such bytes as U+FFFD and can silently ignore the whole file",
-            "re-save the file as UTF-8 (Notepad: File > Save as > Encoding: UTF-8)",
+            fix,
             line,
         )
-        label = f"{label}, with invalid bytes"
-    return TextFile(raw, text, "utf-8", bom, label, True, text, problem)
+        return TextFile(raw, text, "utf-8", bom, label, True, _crt_utf8_view(body, text), problem)
+    return TextFile(raw, text, "utf-8", bom, label, True, text, None)
+
+
+# The CRT reads text files in chunks of this many bytes (wsl-reader-surprises.md §Non-ASCII).
+_CRT_CHUNK = 2048
+
+
+def _chunk_lost_at(body: bytes) -> int | None:
+    """Offset of a stray continuation byte that ends a CRT read chunk (the read then fails)."""
+    for end in range(_CRT_CHUNK, len(body) + _CRT_CHUNK, _CRT_CHUNK):
+        i = min(end, len(body)) - 1
+        if i >= 0 and 0x80 <= body[i] <= 0xBF and _stray_continuation(body, i):
+            return i
+    return None
+
+
+def _stray_continuation(body: bytes, i: int) -> bool:
+    start = i
+    while start > 0 and i - start < 3 and 0x80 <= body[start] <= 0xBF:
+        start -= 1
+    lead = body[start]
+    need = 2 if 0xC2 <= lead <= 0xDF else 3 if 0xE0 <= lead <= 0xEF else 4 if 0xF0 <= lead <= 0xF4 else 0
+    return not (need and i - start + 1 <= need)
+
+
+def _crt_utf8_view(body: bytes, text: str) -> str:
+    """What WSL reads: a lone lead byte at the very end of the file is dropped, not U+FFFD."""
+    tail = 0
+    while tail < min(3, len(body)) and 0x80 <= body[len(body) - 1 - tail] <= 0xBF:
+        tail += 1
+    if len(body) > tail and 0xC2 <= body[len(body) - 1 - tail] <= 0xF4:
+        lead = body[len(body) - 1 - tail]
+        need = 2 if lead <= 0xDF else 3 if lead <= 0xEF else 4
+        if tail + 1 < need:  # an incomplete sequence: the CRT drops it
+            return text[: len(text) - (tail + 1)]
+    return text
 
 
 def _decode_utf16le_with_bom(raw: bytes) -> TextFile:
@@ -225,8 +273,9 @@ def _utf16_tail_in_utf8(raw: bytes) -> int | None:
         tail = tail[2:]
     # ASCII appended as UTF-16LE has a NUL in (nearly) every odd byte; a stray NUL
     # in a UTF-8 value does not.
-    if len(tail) < 2 * _MIN_TAIL or tail[1::2].count(0) < (len(tail) // 2) * 0.8:
-        return None
+    pairs = len(tail) // 2
+    if len(tail) < 2 * _MIN_TAIL or tail[1::2].count(0) < pairs * 0.8 or tail[0::2].count(0) > pairs * 0.2:
+        return None  # not text appended as UTF-16LE (NUL padding has NULs at even bytes too)
     return start
 
 
@@ -236,4 +285,6 @@ def _looks_like_8bit_config(tail: bytes) -> bool:
     except UnicodeDecodeError:
         return False
     printable = sum(1 for ch in text if ch in "\t\r\n" or " " <= ch <= "~")
-    return printable >= len(text) * 0.9 and any(ch in text for ch in "=[\n")
+    # PowerShell appends whole lines: a line break plus a key or a header. CJK text at
+    # the end of a real UTF-16 file can look like ASCII byte pairs, but not like that.
+    return printable >= len(text) * 0.9 and "\n" in text and ("=" in text or "[" in text)

@@ -192,15 +192,17 @@ class _Reader:
         return pos
 
     def skip_comment(self) -> None:
-        # A comment runs to the next LF: a CR inside it swallows the following
-        # character, which only matters when that character is the LF itself.
-        end = self.text.find("\n", self.pos, self.n)
-        if end < 0:
+        # A comment runs to the next LF, or to a U+FFFF (WEOF in 16 bits), which ends it
+        # without counting a line. A CR inside it swallows the following character,
+        # which only matters when that character is the LF itself.
+        m = _INVALID_LINE_END.search(self.text, self.pos, self.n)
+        if m is None:
             self.pos = self.n
             self.eof = True
             return
-        self.pos = end + 1
-        self.line += 1
+        self.pos = m.end()
+        if m.group() == "\n":
+            self.line += 1
 
     def skip_invalid_line(self, ch: str) -> str:
         """WSL skips a rejected line up to its LF (a lone CR does not end it)."""
@@ -263,8 +265,8 @@ class _Reader:
     def line_end_from(self, ch: str) -> tuple[int, bool]:
         """Offset just past the terminator of a construct that stopped at ``ch``."""
         if ch == "#":
-            end = self.text.find("\n", self.pos, self.n)
-            return (end + 1, True) if end >= 0 else (self.n, False)
+            m = _INVALID_LINE_END.search(self.text, self.pos, self.n)
+            return (m.end(), True) if m is not None else (self.n, False)
         if ch == _EOF:
             return self.n, False
         return self.pos, True  # LF, CRLF, a lone CR or U+FFFF: already consumed
@@ -302,7 +304,9 @@ class _Reader:
                     self.line += 1  # line continuation
                 elif nxt != "\r":  # backslash + lone CR: both vanish (wsl-reader-surprises.md)
                     self.problem("invalid-escape", line_start, nxt)
-                    return self.skip_invalid_line(nxt), False
+                    # WSL's skip loop tests the backslash, not the escaped character, so
+                    # even an escaped U+FFFF does not end the skipped line.
+                    return self.skip_invalid_line(ch), False
             elif ch == "#" and not in_quote:
                 break
             else:

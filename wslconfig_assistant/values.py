@@ -40,15 +40,20 @@ class InvalidValueError(ValueError):
         self.suggestion = suggestion
 
 
-def wsl_cstring(value: str) -> str:
-    """The value as WSL's char buffer holds it, one character per byte (latin-1 view)."""
+def wsl_cstring(value: str, *, from_utf8: bool = True) -> str:
+    """The value as WSL's char buffer holds it, one character per byte (latin-1 view).
+
+    ``from_utf8``: the text was decoded from a UTF-8 file, where U+DC80..U+DCFF stand for
+    bytes that were not UTF-8 (surrogateescape) and the CRT read them as U+FFFD. In a
+    UTF-16 file the same code points are real (lone) code units.
+    """
     if value.isascii():
         cut = value.find("\0")
         return value if cut < 0 else value[:cut]
     units = bytearray()
     for ch in value:
         cp = ord(ch)
-        if 0xDC80 <= cp <= 0xDCFF:  # a byte that was not UTF-8: the CRT read it as U+FFFD
+        if from_utf8 and 0xDC80 <= cp <= 0xDCFF:
             cp = 0xFFFD
         if cp > 0xFFFF:  # two UTF-16 units, each cut to its low byte
             cp -= 0x10000
@@ -60,9 +65,9 @@ def wsl_cstring(value: str) -> str:
     return (units if cut < 0 else units[:cut]).decode("latin-1")
 
 
-def wsl_string(value: str) -> str:
+def wsl_string(value: str, *, from_utf8: bool = True) -> str:
     """A string or path value as WSL finally uses it (its bytes decoded as UTF-8)."""
-    cstr = wsl_cstring(value)
+    cstr = wsl_cstring(value, from_utf8=from_utf8)
     if cstr.isascii():
         return cstr
     return cstr.encode("latin-1").decode("utf-8", "replace")

@@ -7,8 +7,9 @@ import sys
 from wslconfig_assistant import output
 from wslconfig_assistant.commands.context import Context
 from wslconfig_assistant.document import Change, ConfigDocument, resolve_key
+from wslconfig_assistant.effective import Setting
 from wslconfig_assistant.errors import ExitCode
-from wslconfig_assistant.values import wsl_string
+from wslconfig_assistant.values import wsl_cstring
 
 
 def get(ctx: Context, key: str) -> int:
@@ -27,9 +28,21 @@ def get(ctx: Context, key: str) -> int:
         for line in output.finding_lines(ctx.console, str(ctx.config), findings):
             ctx.console.error(line)
         return code
-    # The value as WSL decodes it (quotes and escapes resolved): what `set` takes back.
-    sys.stdout.write(wsl_string(setting.entry.value) + "\n")
+    sys.stdout.write(display_value(setting) + "\n")
     return code
+
+
+def display_value(setting: Setting) -> str:
+    """A value for scripts, in the form `set` takes back: strings and paths as WSL decodes
+    them (quotes and escapes resolved), booleans and integers canonical, sizes as written."""
+    value = setting.value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return ",".join(map(str, value))
+    if isinstance(value, str) or setting.spec.type == "int":
+        return str(value)
+    return wsl_cstring(setting.entry.value).strip()
 
 
 def set_key(ctx: Context, key: str, value: str, *, allow_unknown: bool = False, dry_run: bool = False) -> int:
