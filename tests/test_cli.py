@@ -572,11 +572,15 @@ def test_validate_missing_file_judges_the_defaults(cli_on: Run, config: Path) ->
     assert not config.exists()
 
 
-def test_validate_without_offline_is_a_usage_error_for_now(cli_on: Run, config: Path, json_doc: Run) -> None:
+def test_validate_online_without_wsl_exe_exits_4(cli_on: Run, config: Path, json_doc: Run, tmp_path: Path) -> None:
     config.write_bytes(COMPLIANT)
-    result = cli_on("validate", "--json")
-    assert result.returncode == 2
-    assert json_doc(result)["exit_code"] == 2
+    missing = str(tmp_path / "no" / "wsl.exe")
+    result = cli_on("validate", "--json", env={"WSLCONFIG_ASSISTANT_WSL_EXE": missing, "PATH": str(tmp_path)})
+    assert result.returncode == 4
+    doc = json_doc(result)
+    assert doc["exit_code"] == 4
+    assert "wsl.exe" in doc["error"]["message"]
+    assert config.read_bytes() == COMPLIANT
 
 
 READ_ONLY_RUNS = [

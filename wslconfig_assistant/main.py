@@ -21,8 +21,11 @@ EXAMPLES = {
     "get": "wslconfig-assistant get wsl2.memory",
     "set": "wslconfig-assistant set wsl2.virtiofs true\n  wslconfig-assistant set wsl2.memory 8GB",
     "unset": "wslconfig-assistant unset wsl2.safeMode",
-    "validate": "wslconfig-assistant validate --offline\n"
-    "  wslconfig-assistant validate --offline --format github --strict",
+    "validate": "wslconfig-assistant validate\n"
+    "  wslconfig-assistant validate --offline --format github --strict\n"
+    "  wslconfig-assistant validate --wsl-version-file wsl-version.txt --format junit",
+    "versions": "wslconfig-assistant versions\n  wslconfig-assistant versions --running-kernel --json",
+    "verify": "wsl --shutdown; wslconfig-assistant verify",
     "backups": "wslconfig-assistant backups",
     "restore": "wslconfig-assistant restore            # the newest backup\n"
     "  wslconfig-assistant restore 20261125T1823",
@@ -96,11 +99,28 @@ def _unset(add: Adder) -> None:
     p.add_argument("--dry-run", action="store_true", help="show the diff, write nothing")
 
 
+def _version_file(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--wsl-version-file", metavar="FILE",
+                   help="read a captured `wsl --version` (UTF-16 or UTF-8) instead of running wsl.exe")
+
+
 def _validate(add: Adder) -> None:
-    p = add("validate", "read-only compliance check for CI (never writes)")
+    p = add("validate", "read-only compliance check for CI: never writes, never starts the WSL VM")
     p.add_argument("--offline", action="store_true", help="configuration checks only: run no wsl.exe")
     p.add_argument("--format", choices=("text", "json", "junit", "github"), default="text")
     p.add_argument("--strict", action="store_true", help="treat every warning as an error")
+    _version_file(p)
+
+
+def _versions(add: Adder) -> None:
+    p = add("versions", "WSL, kernel and DeviceHost versions, where each came from, and the minimums")
+    p.add_argument("--running-kernel", action="store_true",
+                   help="also ask the running VM (`wsl -e uname -r`): this starts WSL")
+    _version_file(p)
+
+
+def _verify(add: Adder) -> None:
+    add("verify", "prove the fast path is on after a restart (starts the WSL VM)")
 
 
 def _backups(add: Adder) -> None:
@@ -118,7 +138,7 @@ def _demo(add: Adder) -> None:
 
 COMMANDS: dict[str, Callable[[Adder], None]] = {
     "show": _show, "get": _get, "set": _set, "unset": _unset, "validate": _validate,
-    "backups": _backups, "restore": _restore, "demo": _demo,
+    "versions": _versions, "verify": _verify, "backups": _backups, "restore": _restore, "demo": _demo,
 }
 
 
@@ -180,7 +200,16 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "validate":
         from wslconfig_assistant.commands.validate import validate  # noqa: PLC0415
 
-        return validate(ctx, offline=args.offline, fmt=args.format, strict=args.strict)
+        return validate(ctx, offline=args.offline, fmt=args.format, strict=args.strict,
+                        version_file=args.wsl_version_file)
+    if args.command == "versions":
+        from wslconfig_assistant.commands.versions import versions  # noqa: PLC0415
+
+        return versions(ctx, running_kernel=args.running_kernel, version_file=args.wsl_version_file)
+    if args.command == "verify":
+        from wslconfig_assistant.commands.verify import verify  # noqa: PLC0415
+
+        return verify(ctx)
     if args.command == "show":
         from wslconfig_assistant.commands.show import show  # noqa: PLC0415
 

@@ -6,20 +6,19 @@ import sys
 
 from wslconfig_assistant import output
 from wslconfig_assistant.commands.context import Context
-from wslconfig_assistant.errors import ExitCode, UsageError
+from wslconfig_assistant.errors import ExitCode
 from wslconfig_assistant.hostinfo import host_memory
 from wslconfig_assistant.policy import DEFAULT, Policy
 
 FORMATS = ("text", "json", "junit", "github")
 
 
-def validate(ctx: Context, *, offline: bool, fmt: str, strict: bool, policy: Policy = DEFAULT) -> int:
-    if not offline:
-        raise UsageError(
-            "validate without --offline also checks the WSL, kernel and DeviceHost versions, "
-            "which this build cannot do yet",
-            fix="run `wslconfig-assistant validate --offline` (configuration checks only)",
-        )
+def validate(ctx: Context, *, offline: bool, fmt: str, strict: bool, policy: Policy = DEFAULT,
+             version_file: str | None = None) -> int:
+    """Configuration checks, plus (unless --offline) the version gates from one `wsl --version`.
+
+    Never writes, never updates, never starts the WSL VM.
+    """
     if ctx.json:
         fmt = "json"
     doc = ctx.load()
@@ -27,11 +26,21 @@ def validate(ctx: Context, *, offline: bool, fmt: str, strict: bool, policy: Pol
     if strict:
         policy = policy._replace(strict=True)
     findings = doc.findings(policy, memory)
+    versions: dict[str, object] | None = None
+    if not offline or version_file is not None:
+        from wslconfig_assistant.commands.versions import collect, gates_json  # noqa: PLC0415
+        from wslconfig_assistant.findings import sort_key  # noqa: PLC0415
+
+        gates, gate_findings = collect(ctx, doc, version_file=version_file, running_kernel=False, policy=policy)
+        if strict:
+            gate_findings = [f.escalated() for f in gate_findings]
+        findings = sorted(findings + gate_findings, key=sort_key)
+        versions = gates_json(gates)
     errors = any(f.severity == "error" for f in findings)
     code = ExitCode.NOT_COMPLIANT if errors else ExitCode.OK
     path = str(ctx.config)
     if fmt == "json":
-        output.print_json(output.envelope("validate", code, path, findings, versions=None))
+        output.print_json(output.envelope("validate", code, path, findings, versions=versions))
     elif fmt == "junit":
         sys.stdout.write(output.junit(path, findings))
     elif fmt == "github":

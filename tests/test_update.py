@@ -1,0 +1,452 @@
+"""classify_update: every `wsl --update` paste of shared/corpus/wsl-update, and synthetic output
+in every language of wsltext.UPDATE_TEXT.
+
+The expected outcome of each corpus file was written by hand from NOTES-update.md, SOURCES.tsv
+and the file itself, never from the classifier's output. The exit code and the before/after
+versions are what the paste shows; where it shows none, a comment says what was assumed.
+"""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+from typing import NamedTuple
+
+import pytest
+
+from wslconfig_assistant import wsltext
+from wslconfig_assistant.update import UpdateOutcome, classify_update
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+CORPUS = SHARED / "corpus" / "wsl-update"
+OK_KINDS = {"updated", "already-latest", "reboot-required"}
+FAIL = -1  # the lifted wsl.exe exits -1 on any failure (wsl-source.md §3)
+
+
+class Case(NamedTuple):
+    kind: str
+    exit_code: int = 0
+    target: str | None = None
+    msi: int | None = None
+    error: str | None = None
+    before: str | None = None
+    after: str | None = None
+
+
+EXPECTED: dict[str, Case] = {
+    # A. Already up to date: the checking sentence and the "latest" one, per language.
+    "001.txt": Case("already-latest"),
+    "002.txt": Case("already-latest"),  # blank line after every line, trailing blanks
+    "003.txt": Case("already-latest"),  # tab indentation
+    "004.txt": Case("already-latest"),  # fr, followed by a French --version
+    "005.txt": Case("already-latest"),  # de, inside a .bat session
+    "006.txt": Case("already-latest"),  # es: not in wsltext yet (update.py carries it)
+    "007.txt": Case("already-latest"),  # ru, followed by a --install session
+    "008.txt": Case("already-latest"),  # ja
+    # Inbox stub of 24H2 installs WSL 2.4.12, then the lifted client checks: its word is the last.
+    "009.txt": Case("already-latest"),
+    "010.txt": Case("already-latest"),  # zh, run from inside WSL
+    "011.txt": Case("already-latest"),  # zh with ASCII "." for "。"
+    "012.txt": Case("already-latest"),  # zh, trailing double blank
+    # Auto-install, VirtualMachinePlatform enabled, the system reboot sentence, then "latest":
+    # the reboot is what the user must still do.
+    "013.txt": Case("reboot-required"),
+    # "Updating … 2.5.9." and --version is 2.0.0.0 before and after (both in the paste).
+    "014.txt": Case("not-applied", 0, "2.5.9", before="2.0.0.0", after="2.0.0.0"),
+    # `; echo $?` printed False: a non-zero exit (1 assumed); --version after shows 2.0.0.0.
+    "015.txt": Case("not-applied", 1, "2.0.4", after="2.0.0.0"),
+    # Updating, no versions pasted: "updated" (unverified) is all the text can say.
+    "016.txt": Case("updated", 0, "2.6.3"),  # ja 2.6.x: version after a colon, then 。
+    "017.txt": Case("updated", 0, "2.7.3"),  # ja 2.7.x: version mid-sentence
+    "018.txt": Case("updated", 0, None),  # ja 1.1.x: no version in the sentence at all
+    "019.txt": Case("updated", 0, "2.6.3"),  # ko 2.6.3(으)로 inside **bold**
+    # it, progress bar with a decimal comma. The issue says it did not apply; only the caller's
+    # versions can show that (test_020_with_unchanged_version_is_not_applied).
+    "020.txt": Case("updated", 0, "2.3.22"),
+    # MSI failures: 1603 counts as needs-elevation (generic, most often not elevated).
+    "021.txt": Case("needs-elevation", FAIL, "2.0.4", 1603, "Wsl/UpdatePackage/E_ABORT"),
+    "022.txt": Case("needs-elevation", FAIL, "2.0.3", 1603, "Wsl/UpdatePackage/E_ABORT"),
+    "023.txt": Case("needs-elevation", FAIL, "2.0.4", 1603),  # no Log/Error lines (2.0.0)
+    "024.txt": Case("busy", FAIL, "2.2.2", 1618, "Wsl/UpdatePackage/0x80070652"),
+    "025.txt": Case("needs-elevation", FAIL, "2.5.9", 1603, "Wsl/UpdatePackage/ERROR_INSTALL_FAILURE"),
+    # The log blamed a full disk; the text cannot know, 1603 is still read as needs-elevation.
+    "026.txt": Case("needs-elevation", FAIL, "2.6.3", 1603, "Wsl/UpdatePackage/ERROR_INSTALL_FAILURE"),
+    "027.txt": Case("needs-elevation", FAIL, "2.0.14", 1603, "Wsl/UpdatePackage/E_ABORT"),  # it
+    "028.txt": Case("needs-elevation", FAIL, "2.5.10", 1603, "Wsl/UpdatePackage/ERROR_INSTALL_FAILURE"),  # zh
+    # ko; the checking line was not pasted, so the target comes from the ko sentence.
+    "029.txt": Case("needs-elevation", FAIL, "2.6.1", 1603, "Wsl/UpdatePackage/ERROR_INSTALL_FAILURE"),
+    "030.txt": Case("needs-elevation", FAIL, "2.7.3", None, "Wsl/UpdatePackage/E_ACCESSDENIED"),  # sudo pwsh
+    "031.txt": Case("needs-elevation", FAIL, None, 1603, "Wsl/CallMsi/E_ABORT"),  # finishing an upgrade
+    "032.txt": Case("needs-elevation", FAIL, None, 1603, "Wsl/CallMsi/Install/ERROR_INSTALL_FAILURE"),
+    # Damaged install with a repair prompt: no kind fits but "other" (its fix says: repair).
+    "033.txt": Case("other", FAIL, None, None, "Wsl/CallMsi/Install/REGDB_E_CLASSNOTREG"),
+    # Store RPC failure: decided NOT network (update.py docstring); "other" with --web-download.
+    "034.txt": Case("other", FAIL, None, None, "Wsl/UpdatePackage/RPC_S_CALL_FAILED"),
+    # B. The inbox wsl.exe, whatever its own update did.
+    "035.txt": Case("inbox", FAIL, error="0x8024500c"),  # it, WU blocked by policy
+    "036.txt": Case("inbox", FAIL, error="0x80245006"),  # fr, proxy
+    "037.txt": Case("inbox", 0),  # zh, a whole screen collapsed onto one line
+    "038.txt": Case("inbox", 0),  # "No updates are available."
+    "039.txt": Case("inbox", 0),  # inbox kernel update that worked
+    "040.txt": Case("inbox", FAIL),  # "Fatal error during installation."
+    "041.txt": Case("inbox", FAIL),  # "Element not found." over the progress bar
+    "042.txt": Case("inbox", FAIL, error="0x80240066"),
+    "043.txt": Case("inbox", FAIL),  # de "Installation: Windows-Subsystem für Linux"
+    "044.txt": Case("inbox", FAIL, error="0x80d02002"),  # a markdown image inside the output
+    "045.txt": Case("inbox", FAIL),  # "--update: unrecognized option: pre-release"
+    # Download blocked: the only line, exit 4294967295 as the CI runner printed it.
+    "046.txt": Case("network", 4294967295),
+    "047.txt": Case("network", FAIL),  # after the "must be updated" prompt, and again
+    # UTF-16LE shown with a blank for every NUL, run as SYSTEM: E_ACCESSDENIED's text.
+    "048.txt": Case("needs-elevation", FAIL),
+    # Docker's wrapper; the Russian usage text of an inbox wsl.exe, each UTF-16 unit cut to a byte.
+    "049.txt": Case("inbox", 4294967295),
+    # An option the lifted 2.7.12 does not know: "other", with a fix that says so.
+    "050.txt": Case("other", FAIL, None, None, "Wsl/UpdatePackage/E_INVALIDARG"),
+}
+
+needs_corpus = pytest.mark.skipif(not CORPUS.is_dir(), reason=f"the shared corpus is not here ({CORPUS})")
+
+
+def _read(name: str) -> str:
+    return (CORPUS / name).read_text(encoding="utf-8")
+
+
+def _classify(text: str, case: Case) -> UpdateOutcome:
+    return classify_update(text, case.exit_code, before=case.before, after=case.after)
+
+
+def _check(outcome: UpdateOutcome, case: Case) -> None:
+    got = (outcome.kind, outcome.target_version, outcome.msi_code, outcome.error_code)
+    assert got == (case.kind, case.target, case.msi, case.error), outcome.message
+    assert outcome.ok is (case.kind in OK_KINDS)
+    assert outcome.message
+    assert "\n" not in outcome.message
+    assert outcome.fix
+
+
+@needs_corpus
+def test_every_corpus_file_has_an_expectation() -> None:
+    names = {p.name for p in CORPUS.glob("*.txt")}
+    assert names == set(EXPECTED)
+
+
+@needs_corpus
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_corpus_file(name: str) -> None:
+    _check(_classify(_read(name), EXPECTED[name]), EXPECTED[name])
+
+
+@needs_corpus
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_corpus_file_with_crlf(name: str) -> None:
+    text = _read(name).replace("\n", "\r\n")
+    _check(_classify(text, EXPECTED[name]), EXPECTED[name])
+
+
+@needs_corpus
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_corpus_file_after_utf16_round_trip(name: str) -> None:
+    data = _read(name).replace("\n", "\r\n").encode("utf-16-le")  # what wsl.exe writes
+    _check(_classify(data.decode("utf-16-le"), EXPECTED[name]), EXPECTED[name])
+
+
+@needs_corpus
+@pytest.mark.parametrize(
+    "name", [n for n in sorted(EXPECTED) if CORPUS.is_dir() and (CORPUS / n).read_bytes().isascii()]
+)
+def test_ascii_corpus_file_read_as_single_bytes(name: str) -> None:
+    # UTF-16LE output read by something that expected one byte per character: NULs everywhere.
+    data = _read(name).replace("\n", "\r\n").encode("utf-16-le")
+    _check(_classify(data.decode("latin-1"), EXPECTED[name]), EXPECTED[name])
+
+
+@needs_corpus
+def test_corpus_kind_counts() -> None:
+    counts: dict[str, int] = {}
+    for name, case in EXPECTED.items():
+        kind = _classify(_read(name), case).kind
+        counts[kind] = counts.get(kind, 0) + 1
+    assert counts == {
+        "already-latest": 12,
+        "reboot-required": 1,
+        "not-applied": 2,
+        "updated": 5,
+        "needs-elevation": 12,
+        "busy": 1,
+        "other": 3,
+        "inbox": 12,
+        "network": 2,
+    }
+
+
+@needs_corpus
+def test_014_without_versions_is_only_an_unverified_update() -> None:
+    outcome = classify_update(_read("014.txt"), 0)
+    assert outcome.kind == "updated"
+    assert "not verified" in outcome.message
+
+
+@needs_corpus
+def test_020_with_unchanged_version_is_not_applied() -> None:
+    outcome = classify_update(_read("020.txt"), 0, before="2.3.17.0", after="2.3.17.0")
+    assert (outcome.kind, outcome.ok, outcome.target_version) == ("not-applied", False, "2.3.22")
+    assert "12081" in outcome.fix
+
+
+@needs_corpus
+def test_015_fails_without_the_version_too() -> None:
+    # No versions, but "Updating…" with a failing exit and no error text never counts as updated.
+    assert classify_update(_read("015.txt"), 1).kind == "not-applied"
+
+
+@needs_corpus
+def test_1603_message_says_it_is_generic_and_names_the_log() -> None:
+    outcome = classify_update(_read("021.txt"), FAIL)
+    assert "generic" in outcome.message
+    assert r"C:\Users\jrmar\AppData\Local\Temp\wsl-install-logs.txt" in outcome.message
+
+
+# --- synthetic output in every language of the shared table --------------------------------
+
+LANGS = sorted(wsltext.UPDATE_TEXT)
+LOG = r"C:\Users\me\AppData\Local\Temp\wsl-install-logs.txt"
+
+
+def _text(lang: str, key: str, **values: object) -> str:
+    return wsltext.UPDATE_TEXT[lang][key].format(**values)
+
+
+def _variants(text: str) -> list[str]:
+    """The text as LF, as CRLF, and after wsl.exe's UTF-16LE there and back."""
+    crlf = text.replace("\n", "\r\n")
+    return [text, crlf, crlf.encode("utf-16-le").decode("utf-16-le")]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_latest(lang: str) -> None:
+    text = _text(lang, "checking") + "\n" + _text(lang, "latest") + "\n"
+    for variant in _variants(text):
+        _check(classify_update(variant, 0), Case("already-latest"))
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_latest_with_a_failing_exit_is_not_latest(lang: str) -> None:
+    text = _text(lang, "checking") + "\n" + _text(lang, "latest") + "\n"
+    outcome = classify_update(text, FAIL)
+    assert (outcome.kind, outcome.ok) == ("other", False)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_updating_verified_by_versions(lang: str) -> None:
+    text = _text(lang, "checking") + "\n" + _text(lang, "updating", version="2.9.4") + "\n"
+    for variant in _variants(text):
+        _check(
+            classify_update(variant, 0, before="2.8.9.0", after="2.9.4.0"),
+            Case("updated", target="2.9.4"),
+        )
+        # The exit code is not trusted: 0 and the same version is an update that did not happen.
+        _check(
+            classify_update(variant, 0, before="2.8.9.0", after="2.8.9.0"),
+            Case("not-applied", target="2.9.4"),
+        )
+        # Only the version after: compared with the target.
+        _check(classify_update(variant, 0, after="2.9.4.0"), Case("updated", target="2.9.4"))
+        _check(classify_update(variant, 0, after="2.8.9.0"), Case("not-applied", target="2.9.4"))
+        _check(classify_update(variant, FAIL), Case("not-applied", target="2.9.4"))
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_updating_without_checking_line(lang: str) -> None:
+    # The localised sentence alone still yields the version (corpus 029 lost its checking line).
+    text = _text(lang, "updating", version="2.10.1") + "\n"
+    _check(classify_update(text, 0, before="2.9.4.0", after="2.10.1.0"), Case("updated", target="2.10.1"))
+
+
+FAILURES = [
+    (1603, "Wsl/UpdatePackage/E_ABORT", "needs-elevation"),
+    (1603, "Wsl/UpdatePackage/ERROR_INSTALL_FAILURE", "needs-elevation"),
+    (1925, "Wsl/UpdatePackage/ERROR_INSTALL_FAILURE", "needs-elevation"),
+    (1618, "Wsl/UpdatePackage/0x80070652", "busy"),
+    (1619, "Wsl/UpdatePackage/ERROR_INSTALL_PACKAGE_OPEN_FAILED", "other"),
+]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize(("msi", "error", "kind"), FAILURES)
+def test_msi_failure(lang: str, msi: int, error: str, kind: str) -> None:
+    text = "\n".join(
+        [
+            _text(lang, "checking"),
+            _text(lang, "updating", version="2.9.4"),
+            _text(lang, "failed", code=msi),
+            _text(lang, "log", path=LOG),
+            _text(lang, "error_code", code=error),
+        ]
+    )
+    for variant in _variants(text):
+        outcome = classify_update(variant, FAIL, before="2.8.9.0", after="2.8.9.0")
+        _check(outcome, Case(kind, FAIL, "2.9.4", msi, error))
+        if kind == "needs-elevation":
+            assert "Administrator" in outcome.fix
+            assert "https://github.com/microsoft/WSL/releases" in outcome.fix
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize(
+    "error",
+    ["Wsl/UpdatePackage/E_ACCESSDENIED", "Wsl/UpdatePackage/E_ABORT", "Wsl/CallMsi/Install/ERROR_INSTALL_FAILURE"],
+)
+def test_error_code_without_msi_code(lang: str, error: str) -> None:
+    text = _text(lang, "checking") + "\n" + _text(lang, "error_code", code=error) + "\n"
+    _check(classify_update(text, FAIL), Case("needs-elevation", FAIL, error=error))
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize(
+    "error",
+    ["Wsl/UpdatePackage/WININET_E_NAME_NOT_RESOLVED", "Wsl/UpdatePackage/0x80072ee7", "Wsl/UpdatePackage/0x80072EFD"],
+)
+def test_network_error_code(lang: str, error: str) -> None:
+    text = _text(lang, "checking") + "\nThe server name or address could not be resolved\n"
+    text += _text(lang, "error_code", code=error) + "\n"
+    for variant in _variants(text):
+        outcome = classify_update(variant, FAIL)
+        _check(outcome, Case("network", FAIL, error=error))
+        assert "GitHubUrlOverride" in outcome.fix
+        assert r"HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\Lxss" in outcome.fix
+        assert "proxy" in outcome.fix
+        assert "https://github.com/microsoft/WSL/releases" in outcome.fix
+
+
+def test_forbidden_is_network_never_no_update() -> None:
+    for variant in _variants(wsltext.FORBIDDEN + "\n"):
+        outcome = classify_update(variant, 4294967295)
+        _check(outcome, Case("network"))
+        assert "403" in outcome.message
+
+
+def test_name_resolution_sentence_alone_is_network() -> None:
+    text = "Downloading: Windows Subsystem for Linux 2.5.7\nThe server name or address could not be resolved\n"
+    assert classify_update(text, FAIL).kind == "network"
+
+
+@pytest.mark.parametrize("lang", sorted(wsltext.REBOOT_REQUIRED))
+def test_reboot_required(lang: str) -> None:
+    for variant in _variants(wsltext.REBOOT_REQUIRED[lang] + "\n"):
+        _check(classify_update(variant, 0), Case("reboot-required"))
+
+
+@pytest.mark.parametrize("lang", sorted(wsltext.REBOOT_REQUIRED))
+def test_reboot_after_a_real_update_is_still_reboot_required(lang: str) -> None:
+    text = "\n".join(
+        [
+            _text(lang, "checking"),
+            _text(lang, "updating", version="2.9.4"),
+            wsltext.REBOOT_REQUIRED[lang],
+        ]
+    )
+    outcome = classify_update(text, 0, before="2.8.9.0", after="2.9.4.0")
+    _check(outcome, Case("reboot-required", target="2.9.4"))
+    assert "2.9.4.0" in outcome.message
+
+
+def test_msi_3010_is_reboot_required() -> None:
+    text = "Checking for updates.\nUpdating Windows Subsystem for Linux to version: 2.9.4.\n"
+    text += "Update failed (exit code: 3010).\n"
+    _check(classify_update(text, 0), Case("reboot-required", 0, "2.9.4", 3010))
+
+
+@pytest.mark.parametrize("lang", sorted(wsltext.INBOX_INVALID_OPTION))
+def test_inbox_invalid_option(lang: str) -> None:
+    text = wsltext.INBOX_INVALID_OPTION[lang].format(option="--update") + "\n"
+    for variant in _variants(text):
+        outcome = classify_update(variant, FAIL)
+        _check(outcome, Case("inbox", FAIL))
+        assert "wsl --install" in outcome.fix
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "--update: unrecognized option: pre-release\n",
+        "Checking for updates...\nNo updates are available.\nKernel version: 5.10.102.1\n",
+    ],
+)
+def test_inbox_shapes(text: str) -> None:
+    assert classify_update(text, 0).kind == "inbox"
+
+
+def test_lifted_invalid_argument_is_other() -> None:
+    first, second = wsltext.INVALID_ARGUMENT["en-US"]
+    text = f"{first.format(argument='--inbox')}\n{second}\nError code: Wsl/UpdatePackage/E_INVALIDARG\n"
+    outcome = classify_update(text, FAIL)
+    assert (outcome.kind, outcome.error_code) == ("other", "Wsl/UpdatePackage/E_INVALIDARG")
+
+
+# --- the rules around the text ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("exit_code", [FAIL, 1, 4294967295])
+@pytest.mark.parametrize("line", ["Element not found.", "Something else went wrong.", "Checking for updates."])
+def test_one_unknown_line_with_failing_exit_is_a_failure(line: str, exit_code: int) -> None:
+    outcome = classify_update(line + "\r\n", exit_code)
+    assert (outcome.kind, outcome.ok) == ("other", False)
+    assert "-1" in outcome.message or "exit code 1" in outcome.message
+
+
+@pytest.mark.parametrize("exit_code", [0, FAIL])
+def test_nothing_printed_is_not_success(exit_code: int) -> None:
+    outcome = classify_update("", exit_code)
+    assert (outcome.kind, outcome.ok) == ("other", False)
+
+
+def test_a_higher_version_after_is_updated_whatever_the_text() -> None:
+    outcome = classify_update("", FAIL, before="2.8.9.0", after="2.8.10.0")  # 10 > 9 as numbers
+    assert (outcome.kind, outcome.ok) == ("updated", True)
+    outcome = classify_update("Update failed (exit code: 1603).\n", FAIL, before="2.9.4", after="2.10.0.0")
+    assert (outcome.kind, outcome.msi_code) == ("updated", 1603)
+
+
+def test_progress_bar_redrawn_with_carriage_returns() -> None:
+    text = (
+        "Checking for updates.\r\nUpdating Windows Subsystem for Linux to version: 2.9.4.\r\n"
+        "[====          25.0%          ]\r[==========   100.0%          ]\r\n"
+    )
+    _check(classify_update(text, 0, before="2.8.9.0", after="2.9.4.0"), Case("updated", target="2.9.4"))
+
+
+def test_version_token_shapes() -> None:
+    cases = {
+        "Updating Windows Subsystem for Linux to version: 2.5.9.": "2.5.9",  # the dot ends the sentence
+        "正在更新适用于 Linux 的 Windows 子系统: 2.5.10。": "2.5.10",
+        "Linux 用 Windows サブシステムをバージョン 2.7.3 に更新しています。": "2.7.3",
+        "Linux용 Windows 하위 시스템 버전을 2.6.3(으)로 업데이트하는 중입니다.": "2.6.3",
+        "Windows-Subsystem für Linux wird auf Version 2.9.4 aktualisiert.": "2.9.4",
+    }
+    for line, version in cases.items():
+        assert classify_update(line, 0).target_version == version
+
+
+def test_version_output_after_the_update_is_not_the_target() -> None:
+    # 014's shape: --version printed after "Updating…"; its 4-part numbers must not be read as targets.
+    text = "Checking for updates.\nThe most recent version of Windows Subsystem for Linux is already installed.\n"
+    text += "WSL version: 2.9.4.0\nKernel version: 6.18.35.2-1\n"
+    outcome = classify_update(text, 0)
+    assert (outcome.kind, outcome.target_version) == ("already-latest", None)
+
+
+def test_a_flood_of_progress_bars() -> None:
+    bar = "[=                          2.5%                           ]"
+    text = "Checking for updates.\r\n" + f"{bar}\r\n" * 50_000 + "Update failed (exit code: 1603).\r\n"
+    outcome = classify_update(text, FAIL)
+    assert (outcome.kind, outcome.msi_code) == ("needs-elevation", 1603)
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-8", "latin-1"])
+def test_garbage_is_other_with_a_short_printable_message(encoding: str) -> None:
+    data = random.Random(12081).randbytes(40_001)  # noqa: S311 - test data, not secrets
+    outcome = classify_update(data.decode(encoding, errors="replace"), FAIL)
+    assert (outcome.kind, outcome.ok) == ("other", False)
+    assert outcome.message.isprintable()
+    assert len(outcome.message) < 200

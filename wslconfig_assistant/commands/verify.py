@@ -1,0 +1,118 @@
+"""`verify`: proof, after a restart, that the fast path is really on.
+
+It walks the chain that has to hold, link by link, and gives each broken link its fix:
+config (virtiofs on, memory above the floor) → versions (kernel, DeviceHost) →
+restart (the VM booted after the last .wslconfig change, on the installed kernel) →
+mount (/mnt/c is virtiofs, not 9p) → pool (the guest's hv_pci swiotlb pool is non-zero).
+It starts the WSL VM, so it runs only when asked.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from typing import NamedTuple
+
+from wslconfig_assistant import output
+from wslconfig_assistant.commands.context import Context
+from wslconfig_assistant.commands.versions import collect, gate_lines, gates_json
+from wslconfig_assistant.errors import ExitCode
+from wslconfig_assistant.hostinfo import host_memory
+from wslconfig_assistant.policy import DEFAULT, Policy
+from wslconfig_assistant.wslfacts import SWIOTLB_BASE, SWIOTLB_SIZE, Wsl
+
+_CONFIG_CODES = {"virtiofs-disabled", "virtiofs-overridden", "memory-too-low", "memory-invalid",
+                 "encoding-unsupported"}
+
+
+class Link(NamedTuple):
+    name: str
+    ok: bool | None  # None: could not be checked
+    detail: str
+    fix: str | None
+
+    def as_json(self) -> dict[str, object]:
+        return self._asdict()
+
+
+def verify(ctx: Context, *, policy: Policy = DEFAULT) -> int:
+    from wslconfig_assistant import guest  # noqa: PLC0415
+
+    doc = ctx.load()
+    memory, _ = host_memory()
+    config_findings = [f for f in doc.findings(policy, memory) if f.code in _CONFIG_CODES]
+    links = [Link(
+        "config",
+        not config_findings,
+        "virtiofs is on and the VM gets enough memory" if not config_findings
+        else "; ".join(f.message for f in config_findings),
+        config_findings[0].fix if config_findings else None,
+    )]
+    wsl = Wsl(ctx.wsl_exe)
+    gates, gate_findings = collect(ctx, doc, version_file=None, running_kernel=True, policy=policy)
+    needed = [g for g in gates if g.minimum is not None]
+    errors = [f for f in gate_findings if f.severity == "error"]
+    links.append(Link(
+        "versions",
+        all(g.ok for g in needed) and not errors,
+        ", ".join(f"{g.name} {g.version or 'unknown'}" for g in needed),
+        errors[0].fix if errors else None,
+    ))
+    links.append(_restart_link(ctx, wsl, gate_findings))
+    mounts = guest.parse_mounts(wsl.guest_text("cat", "/proc/mounts") or "")
+    access = guest.classify_drive_mount(guest.drive_mount(mounts))
+    links.append(Link(
+        "mount",
+        access.kind == "virtiofs",
+        f"/mnt/c is {access.kind}: {access.detail}",
+        None if access.kind == "virtiofs" else "fix the links above, then: wsl --shutdown",
+    ))
+    pool = guest.parse_swiotlb(wsl.guest_text("cat", SWIOTLB_BASE), wsl.guest_text("cat", SWIOTLB_SIZE))
+    links.append(Link(
+        "pool",
+        pool.present,
+        f"hv_pci swiotlb pool: base {_hex(pool.base)}, size {_hex(pool.size)}",
+        None if pool.present else "the kernel or DeviceHost lacks the DMA pool, or memory is below 1GB + 64MB: "
+        "fix the links above, then: wsl --shutdown",
+    ))
+    code = ExitCode.OK if all(link.ok for link in links) else ExitCode.NOT_COMPLIANT
+    findings = config_findings + gate_findings
+    if ctx.json:
+        output.print_json(output.envelope("verify", code, ctx.config, findings, versions=gates_json(gates),
+                                          chain=[link.as_json() for link in links]))
+        return code
+    con = ctx.console
+    for line in gate_lines(ctx, gates):
+        con.print(line)
+    for link in links:
+        mark = con.paint("ok  ", "ok") if link.ok else con.paint("FAIL", "error") if link.ok is False else "??  "
+        con.print(f"{mark} {link.name:<9} {link.detail}")
+        if not link.ok and link.fix:
+            con.print(con.paint(f"     fix: {link.fix}", "dim"))
+    verdict = "the fast path is on" if code == ExitCode.OK else "the fast path is NOT on"
+    con.print(con.paint(verdict, "ok" if code == ExitCode.OK else "error"))
+    return code
+
+
+def _hex(value: int | None) -> str:
+    return "missing" if value is None else hex(value)
+
+
+def _restart_link(ctx: Context, wsl: Wsl, gate_findings: list) -> Link:  # type: ignore[type-arg]
+    if any(f.code == "shutdown-required" for f in gate_findings):
+        stale = next(f for f in gate_findings if f.code == "shutdown-required")
+        return Link("restart", False, stale.message, "wsl --shutdown")
+    uptime_text = wsl.guest_text("cat", "/proc/uptime")
+    try:
+        uptime = float((uptime_text or "").split()[0])
+    except (IndexError, ValueError):
+        return Link("restart", None, "could not read the VM's uptime", None)
+    booted = time.time() - uptime
+    try:
+        changed = os.stat(ctx.config).st_mtime
+    except OSError:
+        changed = None
+    if changed is not None and changed > booted:
+        return Link("restart", False, ".wslconfig changed after the WSL VM started, so the VM runs "
+                    "without the change", "wsl --shutdown")
+    return Link("restart", True, f"the VM started {int(uptime)} s ago, after the last .wslconfig change", None)

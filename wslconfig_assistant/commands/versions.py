@@ -1,0 +1,73 @@
+"""`versions`: WSL, kernel and DeviceHost, where each came from, and whether each meets
+its minimum. One wsl.exe call (none with --wsl-version-file); --running-kernel adds one.
+"""
+
+from __future__ import annotations
+
+from wslconfig_assistant import output
+from wslconfig_assistant.commands.context import Context
+from wslconfig_assistant.document import ConfigDocument
+from wslconfig_assistant.errors import ExitCode
+from wslconfig_assistant.findings import Finding
+from wslconfig_assistant.gates import Gate, GateFacts, evaluate_gates
+from wslconfig_assistant.policy import DEFAULT, Policy
+
+
+def collect(ctx: Context, doc: ConfigDocument, *, version_file: str | None, running_kernel: bool,
+            policy: Policy) -> tuple[list[Gate], list[Finding]]:
+    """The version gates for this machine (or for a captured `wsl --version`)."""
+    from wslconfig_assistant import wslfacts  # noqa: PLC0415
+
+    kernel_setting = doc.settings.get("wsl2.kernel")
+    custom = str(kernel_setting.value) if kernel_setting is not None and kernel_setting.value else None
+    running = None
+    if version_file is not None:
+        report = wslfacts.version_report_from_file(version_file)
+        source = f"captured `wsl --version` ({version_file})"
+    else:
+        wsl = wslfacts.Wsl(ctx.wsl_exe)
+        report = wsl.version_report()
+        source = "wsl --version"
+        if running_kernel:
+            from wslconfig_assistant.guest import parse_uname  # noqa: PLC0415
+
+            running = parse_uname(wsl.guest("uname", "-r").output)
+    facts = GateFacts(report.wsl, report.kernel, source, custom, running)
+    return evaluate_gates(facts, policy)
+
+
+def gates_json(gates: list[Gate]) -> dict[str, object]:
+    return {gate.name: gate.as_json() for gate in gates}
+
+
+def gate_lines(ctx: Context, gates: list[Gate]) -> list[str]:
+    con = ctx.console
+    names = {"wsl": "WSL", "kernel": "kernel", "devicehost": "DeviceHost", "running-kernel": "running kernel"}
+    lines = []
+    for gate in gates:
+        version = gate.version or "unknown"
+        if gate.minimum is None:
+            verdict = ""
+        elif gate.ok is True:
+            verdict = con.paint(f">= {gate.minimum} ok", "ok")
+        elif gate.ok is False:
+            verdict = con.paint(f"< {gate.minimum} too old", "error")
+        else:
+            verdict = con.paint(f"? {gate.minimum} cannot tell", "error")
+        lines.append(f"  {names.get(gate.name, gate.name):<15} {version:<22} {verdict}")
+        lines.append(con.paint(f"  {'':<15} from {gate.source}", "dim"))
+    return lines
+
+
+def versions(ctx: Context, *, running_kernel: bool, version_file: str | None, policy: Policy = DEFAULT) -> int:
+    doc = ctx.load()
+    gates, findings = collect(ctx, doc, version_file=version_file, running_kernel=running_kernel, policy=policy)
+    code = ExitCode.NOT_COMPLIANT if any(f.severity == "error" for f in findings) else ExitCode.OK
+    if ctx.json:
+        output.print_json(output.envelope("versions", code, ctx.config, findings, versions=gates_json(gates)))
+        return code
+    for line in gate_lines(ctx, gates):
+        ctx.console.print(line)
+    for line in output.finding_lines(ctx.console, ctx.config, findings):
+        ctx.console.print(line)
+    return code

@@ -1,0 +1,115 @@
+"""Which DeviceHost this machine has. wsl.exe never prints it (wsl-source.md §3, §5), so
+we try, in order, and say where the answer came from:
+
+1. the version resource of ``wsldevicehost.dll`` in the WSL install folder (registry
+   ``HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Lxss\\MSI``, value
+   ``InstallLocation``), when the file has one. Whether WSL's build stamps one is
+   unconfirmed; when present, file version ``a.b.c.d`` is read as package ``a.b.c-d``
+   (the NuGet form, e.g. 1.2.29-0). The resource is found by its VS_FIXEDFILEINFO
+   signature, which works the same on Windows and from inside WSL (/mnt/c);
+2. the release table: what the installed WSL release bundles (releases.py);
+3. for a release newer than the table, an inference that says it is one.
+"""
+
+from __future__ import annotations
+
+import os
+import struct
+import sys
+from typing import NamedTuple
+
+DLL_NAME = "wsldevicehost.dll"
+INSTALL_DIR_ENV = "WSLCONFIG_ASSISTANT_WSL_INSTALL_DIR"  # the demo sandbox and tests point here
+_MSI_KEY = r"SOFTWARE\Microsoft\Windows\CurrentVersion\Lxss\MSI"
+_DEFAULT_DIR = r"C:\Program Files\WSL"
+_FIXED_FILE_INFO = struct.pack("<I", 0xFEEF04BD)  # VS_FIXEDFILEINFO.dwSignature
+_READ_LIMIT = 64 * 1024 * 1024  # the DLL is a few MB; never read something absurd
+
+
+class Resolved(NamedTuple):
+    version: str | None
+    source: str  # for people: where the version came from
+    inferred: bool = False
+
+
+def install_dir() -> str | None:
+    """The WSL install folder, as a path this process can open."""
+    override = os.environ.get(INSTALL_DIR_ENV)
+    if override:
+        return override
+    if sys.platform == "win32":
+        return _registry_install_location() or _DEFAULT_DIR
+    from wslconfig_assistant.hostinfo import running_inside_wsl  # noqa: PLC0415
+
+    if running_inside_wsl() and os.path.isdir("/mnt/c/Program Files/WSL"):
+        return "/mnt/c/Program Files/WSL"
+    return None
+
+
+def _registry_install_location() -> str | None:  # pragma: win32 cover
+    import winreg  # noqa: PLC0415 - Windows only
+
+    try:
+        with winreg.OpenKey(winreg.HKEY_LOCAL_MACHINE, _MSI_KEY) as key:  # type: ignore[attr-defined,unused-ignore]
+            value, _kind = winreg.QueryValueEx(key, "InstallLocation")  # type: ignore[attr-defined,unused-ignore]
+    except OSError:
+        return None
+    return str(value) if value else None
+
+
+def file_version(path: str) -> str | None:
+    """``a.b.c.d`` from a PE file's VS_FIXEDFILEINFO, or None when it has none."""
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(_READ_LIMIT)
+    except OSError:
+        return None
+    at = data.find(_FIXED_FILE_INFO)
+    while at >= 0:
+        fields = data[at + 4 : at + 20]
+        if len(fields) == 16:
+            struc_version, ms, ls, _product_ms = struct.unpack("<IIII", fields)
+            if struc_version in (0x00010000, 0):  # a real VS_FIXEDFILEINFO, not a stray match
+                return f"{ms >> 16}.{ms & 0xFFFF}.{ls >> 16}.{ls & 0xFFFF}"
+        at = data.find(_FIXED_FILE_INFO, at + 4)
+    return None
+
+
+def as_package(file_ver: str) -> str:
+    """File version ``1.2.29.0`` → package version ``1.2.29-0``."""
+    parts = file_ver.split(".")
+    return ".".join(parts[:3]) + (f"-{parts[3]}" if len(parts) > 3 else "")
+
+
+def resolve(wsl_version: str | None) -> Resolved:
+    folder = install_dir()
+    if folder is not None:
+        dll = os.path.join(folder, DLL_NAME)
+        found = file_version(dll)
+        if found is not None and any(part != "0" for part in found.split(".")):  # 0.0.0.0 = unstamped
+            return Resolved(as_package(found), f"version resource of {dll}")
+    if wsl_version is None:
+        return Resolved(None, "unknown: neither the DLL's version resource nor the WSL version is known")
+    from wslconfig_assistant.releases import bundled  # noqa: PLC0415
+
+    release = bundled(wsl_version)
+    if release.devicehost is None:
+        return Resolved(None, f"unknown: WSL {wsl_version} is not in this tool's release table")
+    if release.source == "inferred":
+        return Resolved(
+            release.devicehost,
+            f"inferred: WSL {wsl_version} is newer than this tool's release table; "
+            f"it bundles at least DeviceHost {release.devicehost}",
+            inferred=True,
+        )
+    return Resolved(release.devicehost, f"bundled with WSL {release.wsl} (release table)")
+
+
+def write_fake_dll(path: str, file_ver: str) -> None:
+    """A stand-in DLL holding just a VS_FIXEDFILEINFO, for the simulated install folder."""
+    a, b, c, d = (int(x) for x in file_ver.split("."))
+    info = _FIXED_FILE_INFO + struct.pack(
+        "<IIIII", 0x00010000, (a << 16) | b, (c << 16) | d, (a << 16) | b, (c << 16) | d
+    ) + bytes(32)
+    with open(path, "wb") as fh:
+        fh.write(b"MZ" + bytes(62) + b"simulated wsldevicehost.dll (wslconfig-assistant demo)\0" + info)

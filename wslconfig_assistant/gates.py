@@ -1,0 +1,138 @@
+"""The version gates: WSL, kernel and DeviceHost against the policy's minimums, each with
+where its version came from. Pure: the caller brings the facts (one `wsl --version`,
+the config's ``kernel=``, optionally the running kernel). Undecidable means failing
+closed: ``ok`` is None and the finding is ``version-unknown``, an error.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from wslconfig_assistant.findings import Finding
+from wslconfig_assistant.policy import Policy
+
+UPDATE_FIX = "wslconfig-assistant apply (or: wsl --update --pre-release, then wsl --shutdown)"
+
+
+class Gate(NamedTuple):
+    name: str  # wsl | kernel | devicehost | running-kernel
+    version: str | None
+    source: str
+    minimum: str | None
+    ok: bool | None  # None: no minimum, or cannot be decided
+
+    def as_json(self) -> dict[str, object]:
+        return {"version": self.version, "source": self.source, "minimum": self.minimum, "ok": self.ok}
+
+
+class GateFacts(NamedTuple):
+    wsl: str | None
+    kernel: str | None  # the bundled kernel package from `wsl --version`
+    source: str  # "wsl --version", or the captured file
+    custom_kernel: str | None = None  # the config's kernel= path, when set
+    running_kernel: str | None = None  # `uname -r`, only when asked for
+
+
+def _meets(found: str | None, minimum: str, parse_name: str) -> bool | None:
+    if found is None:
+        return None
+    from wslconfig_assistant import versions  # noqa: PLC0415 - only the online commands compare versions
+
+    parse = getattr(versions, parse_name)
+    try:
+        return versions.meets(parse(found), parse(minimum))
+    except versions.InvalidVersionError:
+        return None
+
+
+def evaluate_gates(facts: GateFacts, policy: Policy) -> tuple[list[Gate], list[Finding]]:
+    from wslconfig_assistant.devicehost import resolve  # noqa: PLC0415
+
+    gates = [Gate("wsl", facts.wsl, facts.source, None, None)]
+    findings: list[Finding] = []
+
+    # Kernel: with a custom kernel the bundled one is irrelevant; only the running kernel tells.
+    if facts.custom_kernel:
+        if facts.running_kernel:
+            ok = _meets(facts.running_kernel, policy.min_kernel, "parse_kernel")
+            gates.append(Gate("kernel", facts.running_kernel, "running custom kernel (uname -r)",
+                              policy.min_kernel, ok))
+        else:
+            ok = None
+            gates.append(Gate("kernel", None, f"custom kernel {facts.custom_kernel}: version unknown until "
+                              "WSL runs it", policy.min_kernel, None))
+    else:
+        ok = _meets(facts.kernel, policy.min_kernel, "parse_kernel")
+        gates.append(Gate("kernel", facts.kernel, f"{facts.source} (the bundled kernel package)",
+                          policy.min_kernel, ok))
+    findings.extend(_kernel_findings(gates[-1], facts))
+
+    devicehost = resolve(facts.wsl)
+    dh_ok = _meets(devicehost.version, policy.min_devicehost, "parse_devicehost")
+    gates.append(Gate("devicehost", devicehost.version, devicehost.source, policy.min_devicehost, dh_ok))
+    kernel_ok = any(g.name == "kernel" and g.ok for g in gates)
+    findings.extend(_devicehost_findings(gates[-1], facts, kernel_ok=kernel_ok))
+
+    if facts.running_kernel and not facts.custom_kernel:
+        gates.append(Gate("running-kernel", facts.running_kernel, "wsl -e uname -r", None, None))
+        if facts.kernel and not _same_kernel(facts.running_kernel, facts.kernel):
+            findings.append(
+                Finding.make(
+                    "shutdown-required",
+                    f"WSL still runs kernel {facts.running_kernel}, but {facts.kernel} is installed: "
+                    "the new kernel (and any .wslconfig change) applies only after WSL restarts",
+                    "wsl --shutdown   (running distros stop; wait a few seconds before starting one)",
+                )
+            )
+    return gates, findings
+
+
+def _same_kernel(running: str, package: str) -> bool:
+    """`6.18.26.3-microsoft-standard-WSL2` runs package `6.18.26.3-1`: compare the release."""
+    return running.split("-", 1)[0] == package.split("-", 1)[0]
+
+
+def _kernel_findings(gate: Gate, facts: GateFacts) -> list[Finding]:
+    if gate.ok is True:
+        return []
+    if gate.ok is None:
+        if facts.custom_kernel:
+            return [Finding.make(
+                "version-unknown",
+                f"a custom kernel ({facts.custom_kernel}) is set, so the kernel WSL runs cannot be "
+                f"checked against {gate.minimum} without starting WSL",
+                "run `wslconfig-assistant verify` (it starts WSL), or delete kernel= to use WSL's kernel",
+                key="wsl2.kernel",
+            )]
+        return [Finding.make(
+            "version-unknown",
+            f"the kernel version {gate.version!r} from {facts.source} cannot be compared with {gate.minimum}",
+            "run `wsl --version` and check the second line; update with " + UPDATE_FIX,
+        )]
+    return [Finding.make(
+        "kernel-too-old",
+        f"kernel {gate.version} is older than {gate.minimum}, the first with the hv_pci swiotlb support "
+        "virtiofs needs for its DMA pool",
+        UPDATE_FIX,
+    )]
+
+
+def _devicehost_findings(gate: Gate, facts: GateFacts, *, kernel_ok: bool) -> list[Finding]:
+    if gate.ok is True:
+        return []
+    if gate.ok is None:
+        return [Finding.make(
+            "version-unknown",
+            f"the DeviceHost version cannot be determined ({gate.source})",
+            "update WSL to a release this tool knows: " + UPDATE_FIX,
+        )]
+    why = ""
+    if kernel_ok and facts.wsl:
+        # e.g. the 2.7.8-2.7.11 line: kernel 6.18.33.x, but DeviceHost 1.2.14-0
+        why = f" (WSL {facts.wsl} has a new enough kernel but not the DeviceHost)"
+    return [Finding.make(
+        "devicehost-too-old",
+        f"DeviceHost {gate.version} is older than {gate.minimum}, the first with device-side SWIOTLB "
+        f"support{why}",
+        UPDATE_FIX,
+    )]

@@ -1,0 +1,136 @@
+"""What each WSL release bundles: its kernel, DeviceHost and WSLg package versions.
+
+Nothing on a Windows machine reports the DeviceHost version (no ``--version`` line, no
+registry value; wsl-source.md §5), so the only way to judge it is to map the WSL
+version to what its release tag pinned in ``packages.config``. The table is
+wsl-source.md §5 ("Bundled versions per release tag"), read at microsoft/WSL 3e27a6a
+(newest tag 2.9.4). Its ranges are written out here one tag per row.
+
+Only tags that the research covers are listed. A tag the table does not name is
+"unknown", never interpolated: 2.9.2 is absent from the research, and a gap such as a
+later 2.7.x patch may bundle anything (the 2.7 and 2.8 lines were maintained in
+parallel with different kernels). Only a version newer than the newest tag is
+"inferred", from the fact that the newest line (2.8.0 on) never moved its kernel or
+DeviceHost backwards.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from wslconfig_assistant import versions
+
+__all__ = ["NEWEST_TAG", "TABLE", "Bundled", "Release", "bundled"]
+
+
+class Release(NamedTuple):
+    kernel: str  # Microsoft.WSL.Kernel package, as `wsl --version` prints it on line 2
+    devicehost: str  # Microsoft.WSL.DeviceHost package; reported by nothing on the machine
+    wslg: str | None  # None where the research gives several values for a range of tags
+
+
+class Bundled(NamedTuple):
+    wsl: str  # the version asked about, as given
+    kernel: str | None
+    devicehost: str | None
+    wslg: str | None
+    source: str  # "table" (an exact tag), "inferred" (newer than the table), "unknown"
+    note: str | None  # for people: why "inferred" or "unknown"
+
+
+_EARLY_DH = "1.0.0-20241009.4"  # the date-stamped DeviceHost of 2.5.8 ... 2.6.3
+_K_6_6_87_2 = "6.6.87.2-1"
+_K_6_6_114 = "6.6.114.1-1"
+_K_6_18_26_1 = "6.18.26.1-1"
+
+# WSL tag -> what its packages.config pins. Written-out ranges:
+#   2.5.9-2.6.1 -> 2.5.9, 2.5.10, 2.6.0, 2.6.1 (2.5.10 is also seen in corpus paste 055)
+#   2.7.4-2.7.7, 2.7.9-2.7.11, 2.8.1-2.8.3, 2.8.5-2.8.8, 2.8.9-2.8.11 -> every patch between.
+# WSLg "1.0.73/1.0.74.1/1.0.73.2" (2.7.4-2.7.7) and "1.0.76/1.0.77" (2.8.5-2.8.8) are not
+# attributed to single tags in the research, so those rows say None rather than guess.
+TABLE: dict[str, Release] = {
+    "2.5.8": Release("6.6.87.1-1", _EARLY_DH, "1.0.66"),
+    "2.5.9": Release(_K_6_6_87_2, _EARLY_DH, "1.0.66"),
+    "2.5.10": Release(_K_6_6_87_2, _EARLY_DH, "1.0.66"),
+    "2.6.0": Release(_K_6_6_87_2, _EARLY_DH, "1.0.66"),
+    "2.6.1": Release(_K_6_6_87_2, _EARLY_DH, "1.0.66"),
+    "2.6.2": Release(_K_6_6_87_2, _EARLY_DH, "1.0.71"),
+    "2.6.3": Release(_K_6_6_87_2, _EARLY_DH, "1.0.71"),
+    "2.7.0": Release(_K_6_6_114, "1.0.0-20251202.1", "1.0.71"),
+    "2.7.1": Release(_K_6_6_114, "1.1.39-0", "1.0.73"),
+    "2.7.2": Release(_K_6_6_114, "1.2.10-0", "1.0.73"),
+    "2.7.3": Release(_K_6_6_114, "1.2.14-0", "1.0.73"),
+    "2.7.4": Release(_K_6_18_26_1, "1.2.14-0", None),
+    "2.7.5": Release(_K_6_18_26_1, "1.2.14-0", None),
+    "2.7.6": Release(_K_6_18_26_1, "1.2.14-0", None),
+    "2.7.7": Release(_K_6_18_26_1, "1.2.14-0", None),
+    "2.7.8": Release("6.18.33.1-1", "1.2.14-0", "1.0.73.2"),
+    # 2.7.9-2.7.11 pass the kernel minimum by number but keep the old DeviceHost, and
+    # whether their 6.18.33.x kernels carry the swiotlb patch is unconfirmed (§5 note).
+    "2.7.9": Release("6.18.33.2-2", "1.2.14-0", "1.0.73.2"),
+    "2.7.10": Release("6.18.33.2-2", "1.2.14-0", "1.0.73.2"),
+    "2.7.11": Release("6.18.33.2-2", "1.2.14-0", "1.0.73.2"),
+    "2.8.0": Release(_K_6_6_114, "1.1.48-0", "1.0.76"),
+    "2.8.1": Release(_K_6_6_114, "1.2.10-0", "1.0.76"),
+    "2.8.2": Release(_K_6_6_114, "1.2.10-0", "1.0.76"),
+    "2.8.3": Release(_K_6_6_114, "1.2.10-0", "1.0.76"),
+    "2.8.4": Release(_K_6_6_114, "1.2.14-0", "1.0.76"),
+    "2.8.5": Release(_K_6_18_26_1, "1.2.23-0", None),
+    "2.8.6": Release(_K_6_18_26_1, "1.2.23-0", None),
+    "2.8.7": Release(_K_6_18_26_1, "1.2.23-0", None),
+    "2.8.8": Release(_K_6_18_26_1, "1.2.23-0", None),
+    # The first releases with the fast path's kernel and DeviceHost (commit c4ef2c7dd).
+    "2.8.9": Release("6.18.26.3-1", "1.2.29-0", "1.0.77"),
+    "2.8.10": Release("6.18.26.3-1", "1.2.29-0", "1.0.77"),
+    "2.8.11": Release("6.18.26.3-1", "1.2.29-0", "1.0.77"),
+    "2.8.12": Release("6.18.35.1-1", "1.2.29-0", "1.0.78"),
+    "2.9.0": Release("6.18.35.1-1", "1.2.36-0", "1.0.78"),
+    "2.9.1": Release("6.18.35.2-1", "1.2.36-0", "1.0.78"),
+    # 2.9.2: not in the research; unknown on purpose.
+    "2.9.3": Release("6.18.35.2-1", "1.2.39-0", "1.0.79"),
+    "2.9.4": Release("6.18.35.2-1", "1.2.48-0", "1.0.79"),
+}
+NEWEST_TAG = "2.9.4"
+_OLDEST_TAG = "2.5.8"
+
+
+def bundled(wsl_version: str) -> Bundled:
+    """What the WSL release ``wsl_version`` (``2.8.9.0`` or ``2.8.9``) bundles.
+
+    Raises ``versions.InvalidVersionError`` when ``wsl_version`` is not a WSL version.
+    """
+    found = versions.parse_wsl(wsl_version)
+    tag = _tag_of(found.release)
+    if tag in TABLE:
+        rel = TABLE[tag]
+        return Bundled(wsl_version, rel.kernel, rel.devicehost, rel.wslg, "table", None)
+    if versions.compare(found, NEWEST_TAG) == 1:
+        return _inferred(wsl_version)
+    return Bundled(wsl_version, None, None, None, "unknown", _unknown_note(wsl_version, found))
+
+
+def _tag_of(release: tuple[int, ...]) -> str | None:
+    """The release tag of a package version: 2.8.9.0 -> 2.8.9. A non-zero 4th part is
+    not a release build, so it names no tag."""
+    if len(release) == 4 and release[3] != 0:
+        return None
+    return ".".join(str(p) for p in release[:3])
+
+
+def _inferred(wsl_version: str) -> Bundled:
+    newest = TABLE[NEWEST_TAG]
+    note = (
+        f"WSL {wsl_version} is newer than this tool's table (newest {NEWEST_TAG}); "
+        f"assuming it bundles at least DeviceHost {newest.devicehost}"
+    )
+    # WSLg gates nothing, so it is not guessed.
+    return Bundled(wsl_version, newest.kernel, newest.devicehost, None, "inferred", note)
+
+
+def _unknown_note(wsl_version: str, found: versions.PackageVersion) -> str:
+    if versions.compare(found, _OLDEST_TAG) == -1:
+        return f"WSL {wsl_version} is older than this tool's table (oldest {_OLDEST_TAG}); its DeviceHost is unknown"
+    return (
+        f"WSL {wsl_version} is not a release in this tool's table ({_OLDEST_TAG} to {NEWEST_TAG}); "
+        "its DeviceHost is unknown"
+    )

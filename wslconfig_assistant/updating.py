@@ -1,0 +1,67 @@
+"""`wsl --update` and `wsl --shutdown`, done the way that survives wsl.exe's quirks.
+
+The exit code of `--update` is not trusted (microsoft/WSL#12081: it can say
+"Updating…", exit 0 and change nothing): the WSL version is read before and after,
+and the outcome is classified from the output plus that comparison. Three calls in
+all; `apply` may add a fourth, `--shutdown`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, NamedTuple, TextIO
+
+if TYPE_CHECKING:
+    from wslconfig_assistant.update import UpdateOutcome
+    from wslconfig_assistant.wslfacts import Wsl
+    from wslconfig_assistant.wslversion import VersionReport
+
+SHUTDOWN_WARNING = (
+    "wsl --shutdown stops every running distro and the WSL VM (open shells and servers inside WSL end)"
+)
+
+
+class UpdateReport(NamedTuple):
+    outcome: UpdateOutcome
+    before: VersionReport
+    after: VersionReport | None  # None when `--version` failed after the update
+    output: str
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "kind": self.outcome.kind,
+            "ok": self.outcome.ok,
+            "message": self.outcome.message,
+            "fix": self.outcome.fix,
+            "msi_code": self.outcome.msi_code,
+            "error_code": self.outcome.error_code,
+            "before": self.before.wsl,
+            "after": self.after.wsl if self.after else None,
+        }
+
+
+def run_update(wsl: Wsl, *, channel: str = "pre-release", stream: TextIO | None = None) -> UpdateReport:
+    from wslconfig_assistant.errors import WslError  # noqa: PLC0415
+    from wslconfig_assistant.update import classify_update  # noqa: PLC0415
+    from wslconfig_assistant.wslexe import UPDATE_TIMEOUT  # noqa: PLC0415
+
+    before = wsl.version_report()
+    args = ["--update", "--pre-release"] if channel == "pre-release" else ["--update"]
+    result = wsl.run(*args, timeout=UPDATE_TIMEOUT, stream=stream)
+    try:
+        after: VersionReport | None = wsl.version_report()
+    except WslError:
+        after = None  # e.g. the MSI is still finishing: classify from the output alone
+    outcome = classify_update(
+        result.output + result.errors, result.exit_code,
+        before=before.wsl, after=after.wsl if after else None,
+    )
+    return UpdateReport(outcome, before, after, result.output)
+
+
+def shutdown(wsl: Wsl) -> None:
+    """`wsl --shutdown`. Callers warn first (SHUTDOWN_WARNING): it stops running distros."""
+    result = wsl.run("--shutdown")
+    if result.failed:
+        from wslconfig_assistant.wslexe import raise_for  # noqa: PLC0415
+
+        raise_for(result)

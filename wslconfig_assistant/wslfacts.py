@@ -1,0 +1,67 @@
+"""What the commands learn from wsl.exe, each fact in as few calls as possible.
+
+This is where call counts are decided (and reported in the README):
+- `validate` (online) and `versions`: exactly one call, `wsl --version` (zero with
+  ``--wsl-version-file``). DeviceHost needs no call (devicehost.py).
+- `versions --running-kernel`: one more, `wsl -e uname -r`, which starts the VM.
+- `verify`: `--version`, `uname -r`, `/proc/uptime`, `/proc/mounts`, and the two
+  swiotlb files: six calls, all on request, since it starts the VM.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, TextIO
+
+from wslconfig_assistant.errors import WslError
+
+if TYPE_CHECKING:
+    from wslconfig_assistant.wslexe import WslResult
+    from wslconfig_assistant.wslversion import VersionReport
+
+SWIOTLB_BASE = "/sys/bus/vmbus/drivers/hv_pci/swiotlb_base"
+SWIOTLB_SIZE = "/sys/bus/vmbus/drivers/hv_pci/swiotlb_size"
+
+
+class Wsl:
+    """One wsl.exe, found once, with every call going through wslexe.run_wsl."""
+
+    def __init__(self, explicit_exe: str | None) -> None:
+        from wslconfig_assistant import wslexe  # noqa: PLC0415 - only commands that run wsl.exe
+
+        self._wslexe = wslexe
+        self.exe = wslexe.find_wsl_exe(explicit_exe)
+
+    def run(self, *args: str, timeout: float | None = None, stream: TextIO | None = None) -> WslResult:
+        if timeout is None:
+            timeout = self._wslexe.DEFAULT_TIMEOUT
+        return self._wslexe.run_wsl(self.exe, list(args), timeout=timeout, stream=stream)
+
+    def version_report(self) -> VersionReport:
+        from wslconfig_assistant.wslversion import parse_version_output  # noqa: PLC0415
+
+        result = self.run("--version")
+        # The inbox wsl.exe fails here: the parser recognises its answer and says so.
+        try:
+            report = parse_version_output(result.output + result.errors)
+        except WslError:
+            if result.failed:
+                self._wslexe.raise_for(result)
+            raise
+        if result.failed:
+            self._wslexe.raise_for(result)
+        return report
+
+    def guest(self, *command: str) -> WslResult:
+        """Run a Linux command in the default distro (starts the VM if it is not running)."""
+        return self.run("-e", *command)
+
+    def guest_text(self, *command: str) -> str | None:
+        """The command's output, or None when it failed (e.g. a file that does not exist)."""
+        result = self.guest(*command)
+        return None if result.failed else result.output
+
+
+def version_report_from_file(path: str) -> VersionReport:
+    from wslconfig_assistant.wslversion import read_version_file  # noqa: PLC0415
+
+    return read_version_file(path)
