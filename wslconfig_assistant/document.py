@@ -193,13 +193,19 @@ class ConfigDocument:
             )
 
     def _check_others_unchanged(self, edited: ConfigDocument, spec: KeySpec) -> None:
-        allowed = _SIDE_EFFECTS.get(spec.id, frozenset())
+        allowed = _SIDE_EFFECTS.get(spec.id, frozenset()) | {spec.id}
         for key, setting in self.settings.items():
-            if key == spec.id or key in allowed:
+            if key in allowed:
                 continue
             other = edited.settings.get(key)
             if other is None or other.value != setting.value:
                 raise self._self_check_failed(spec, f"{setting.spec.name} would change too")
+        # Nor may a line WSL drops today come alive (e.g. a backslash at the very end of
+        # the file turns into a line continuation once a line break follows it).
+        for key, setting in edited.settings.items():
+            if key not in allowed and key not in self.settings:
+                raise self._self_check_failed(
+                    spec, f"{setting.spec.name} on line {setting.entry.line} would start to count")
 
     def _self_check_failed(self, spec: KeySpec, why: str) -> WriteRefusedError:
         return WriteRefusedError(

@@ -67,30 +67,6 @@ class Release(NamedTuple):
     wslg: str
 
 
-# packages.config per release tag, wsl-source.md §5. The lead will switch this to releases.py
-# (the full table another engineer is writing); rows are "from this tag on".
-RELEASES = (
-    Release("2.5.8", "6.6.87.1-1", "1.0.0-20241009.4", "1.0.66"),
-    Release("2.5.9", "6.6.87.2-1", "1.0.0-20241009.4", "1.0.66"),
-    Release("2.6.2", "6.6.87.2-1", "1.0.0-20241009.4", "1.0.71"),
-    Release("2.7.0", "6.6.114.1-1", "1.0.0-20251202.1", "1.0.71"),
-    Release("2.7.1", "6.6.114.1-1", "1.1.39-0", "1.0.73"),
-    Release("2.7.2", "6.6.114.1-1", "1.2.10-0", "1.0.73"),
-    Release("2.7.3", "6.6.114.1-1", "1.2.14-0", "1.0.73"),
-    Release("2.7.4", "6.18.26.1-1", "1.2.14-0", "1.0.73"),
-    Release("2.7.8", "6.18.33.1-1", "1.2.14-0", "1.0.73.2"),
-    Release("2.7.9", "6.18.33.2-2", "1.2.14-0", "1.0.73.2"),
-    Release("2.8.0", "6.6.114.1-1", "1.1.48-0", "1.0.76"),
-    Release("2.8.1", "6.6.114.1-1", "1.2.10-0", "1.0.76"),
-    Release("2.8.4", "6.6.114.1-1", "1.2.14-0", "1.0.76"),
-    Release("2.8.5", "6.18.26.1-1", "1.2.23-0", "1.0.77"),
-    Release("2.8.9", "6.18.26.3-1", "1.2.29-0", "1.0.77"),
-    Release("2.8.12", "6.18.35.1-1", "1.2.29-0", "1.0.78"),
-    Release("2.9.0", "6.18.35.1-1", "1.2.36-0", "1.0.78"),
-    Release("2.9.1", "6.18.35.2-1", "1.2.36-0", "1.0.78"),
-    Release("2.9.3", "6.18.35.2-1", "1.2.39-0", "1.0.79"),
-    Release("2.9.4", "6.18.35.2-1", "1.2.48-0", "1.0.79"),
-)
 # What GitHub's release list offers (--update): stable tags; --pre-release adds nothing newer.
 STABLE_CHAIN = ("2.6.3.0", "2.7.3.0", "2.8.8.0", "2.8.11.0", "2.9.4.0")
 NEWEST = STABLE_CHAIN[-1]
@@ -185,13 +161,16 @@ def version_tuple(version: str) -> tuple[int, ...]:
 
 
 def release_of(wsl_version: str) -> Release:
-    """The packages bundled with a WSL version (the last row at or before it; the oldest for older)."""
-    wanted = version_tuple(wsl_version)
-    found = RELEASES[0]
-    for row in RELEASES:
-        if version_tuple(row.first) <= wanted:
-            found = row
-    return found
+    """The packages bundled with a WSL version, from the product's own release table
+    (releases.py); a version older than the table gets the table's oldest row."""
+    from wslconfig_assistant import releases  # noqa: PLC0415 - only commands that print versions need it
+
+    found = releases.bundled(wsl_version)
+    if found.kernel is None or found.devicehost is None:
+        found = releases.bundled(min(releases.TABLE, key=version_tuple))
+    kernel, devicehost = found.kernel or "", found.devicehost or ""  # the table's rows are full
+    # WSLg gates nothing; where the table does not pin it, print the newest known.
+    return Release(tag(wsl_version), kernel, devicehost, found.wslg or "1.0.79")
 
 
 def kernel_release(package: str) -> str:

@@ -155,14 +155,8 @@ _HEX_MEANING = {
     "0x80d02002": "the download timed out",
 }
 
-# Strings seen in the corpus that wsltext.py lacks; kept here until the shared table has them
-# (listed as corrections in the report).
-_EXTRA_CHECKING = ("Comprobando actualizaciones.",)  # es-ES, 006
-_EXTRA_LATEST = ("La versión más reciente de Subsistema de Windows para Linux ya está instalada.",)  # es-ES, 006
-_EXTRA_UPDATING = (
-    "Linux 用 Windows サブシステムをバージョンに更新しています: {version}。",  # ja-JP 2.6.x, 016
-    "Atualizando Subsistema do Windows para Linux para a versão: {version}.",  # pt-BR resource (NOTES-update)
-)
+# Older clients' wordings, beside the current ones in wsltext.UPDATE_TEXT.
+_EXTRA_UPDATING = ("Linux 用 Windows サブシステムをバージョンに更新しています: {version}。",)  # ja-JP 2.6.x, 016
 _UPDATING_NO_VERSION = ("Linux 用 Windows サブシステムを更新しています。",)  # ja-JP 1.1.x, 018
 
 # The inbox wsl.exe (Windows image, 2020-2023), NOTES-update.md §1.B.
@@ -281,8 +275,8 @@ def _patterns() -> _Patterns:
     names = "|".join(_words(n) for n in _PRODUCT_NAMES)
     inbox.append(re.compile(rf"^[^:：]{{1,30}}[:：]\s*(?:{names})(?:\s+\d+(?:\.\d+)+)?\s*$", re.IGNORECASE))
     return _Patterns(
-        checking=_either(_checking(s) for s in [*_texts("checking"), *_EXTRA_CHECKING]),
-        latest=_either(_sentence(s) for s in [*_texts("latest"), *_EXTRA_LATEST]),
+        checking=_either(_checking(s) for s in _texts("checking")),
+        latest=_either(_sentence(s) for s in _texts("latest")),
         updating=tuple(_template(s) for s in [*_texts("updating"), *_EXTRA_UPDATING]),
         updating_no_version=_either(_sentence(s) for s in _UPDATING_NO_VERSION),
         reboot=_either(_sentence(s) for s in wsltext.REBOOT_REQUIRED.values()),

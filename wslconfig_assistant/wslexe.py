@@ -222,6 +222,10 @@ def decode_output(data: bytes) -> tuple[str, str]:
     Tolerates an odd byte count and stray NULs, and re-aligns UTF-16 after a lost or extra byte.
     CRLF becomes LF; a lone CR (a progress bar redrawn in place) is kept.
     """
+    if data.startswith(codecs.BOM_UTF16_BE):  # never from wsl.exe, but a saved copy can be
+        body = data[len(codecs.BOM_UTF16_BE) :]
+        text = body[: len(body) - len(body) % 2].decode("utf-16-be", errors="replace")
+        return text.replace("\x00", "").replace("\r\n", "\n"), "utf-16-be"
     encoding = detect_encoding(data)
     text = _decode_utf16(data) if encoding == UTF16 else data.decode(UTF8, errors="replace")
     # NULs go before CRLF folding, so that "\r\0\n" (a stray NUL) still folds.
@@ -283,7 +287,8 @@ def _utf16_units(data: bytes) -> str:
     even = len(data) - len(data) % 2
     text = data[:even].decode(UTF16, errors="replace")
     if even != len(data) and data[-1]:  # a lone last byte: half a character
-        text += "\ufffd"
+        # Most often the low byte of an ASCII character (the LF of a cut CRLF).
+        text += chr(data[-1]) if data[-1] < 0x80 else "\ufffd"
     return text
 
 

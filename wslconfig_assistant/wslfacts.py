@@ -37,12 +37,13 @@ class Wsl:
         return self._wslexe.run_wsl(self.exe, list(args), timeout=timeout, stream=stream)
 
     def version_report(self) -> VersionReport:
-        from wslconfig_assistant.wslversion import parse_version_output  # noqa: PLC0415
+        from wslconfig_assistant.wslversion import WslNotInstalledError, parse_version_output  # noqa: PLC0415
 
         result = self.run("--version")
-        # The inbox wsl.exe fails here: the parser recognises its answer and says so.
         try:
             report = parse_version_output(result.output + result.errors)
+        except WslNotInstalledError:
+            raise  # the inbox wsl.exe: the parser recognised its answer and says what to do
         except WslError:
             if result.failed:
                 self._wslexe.raise_for(result)

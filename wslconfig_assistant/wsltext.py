@@ -34,9 +34,10 @@ VERSION_LABELS: dict[str, tuple[str, str, str, str, str, str, str]] = {
               "Direct3D バージョン: ", "DXCore バージョン: ", "Windows バージョン: "),
     "ko-KR": ("WSL 버전: ", "커널 버전: ", "WSLg 버전: ", "MSRDC 버전: ",  # corpus
               "Direct3D 버전: ", "DXCore 버전: ", "Windows 버전: "),
-    # zh-CN: ASCII colon from 2.5.x on; 2.0.9-2.4.8 printed a full-width colon (corpus).
+    # zh-CN: ASCII colon from 2.5.x on, and the last label is just "Windows: " (corpus 025,
+    # 029); 2.0.9-2.4.8 printed full-width colons and "Windows 版本：".
     "zh-CN": ("WSL 版本: ", "内核版本: ", "WSLg 版本: ", "MSRDC 版本: ",
-              "Direct3D 版本: ", "DXCore 版本: ", "Windows 版本: "),
+              "Direct3D 版本: ", "DXCore 版本: ", "Windows: "),
     "zh-TW": ("WSL 版本： ", "核心版本： ", "WSLg 版本： ", "MSRDC 版本： ",  # full-width colon U+FF1A
               "Direct3D 版本： ", "DXCore 版本： ", "Windows 版本： "),
 }
@@ -77,6 +78,22 @@ UPDATE_TEXT: dict[str, dict[str, str]] = {
         "checking": "Recherche des mises à jour.",  # corpus
         "latest": "La version la plus récente de Sous-système Windows pour Linux est déjà installée.",  # corpus
         "updating": "Mise à jour du Sous-système Windows pour Linux vers la version : {version}.",
+        "failed": "Update failed (exit code: {code}).",
+        "log": "Log file: {path}",
+        "error_code": "Error code: {code}",
+    },
+    "es-ES": {
+        "checking": "Comprobando actualizaciones.",  # corpus
+        "latest": "La versión más reciente de Subsistema de Windows para Linux ya está instalada.",  # corpus
+        "updating": "Updating Windows Subsystem for Linux to version: {version}.",
+        "failed": "Update failed (exit code: {code}).",
+        "log": "Log file: {path}",
+        "error_code": "Error code: {code}",
+    },
+    "pt-BR": {
+        "checking": "Checking for updates.",
+        "latest": "The most recent version of Windows Subsystem for Linux is already installed.",
+        "updating": "Atualizando Subsistema do Windows para Linux para a versão: {version}.",  # resource
         "failed": "Update failed (exit code: {code}).",
         "log": "Log file: {path}",
         "error_code": "Error code: {code}",

@@ -16,7 +16,6 @@ wsl.exe runner imports it from this module.
 
 from __future__ import annotations
 
-import codecs
 import os
 import re
 import unicodedata
@@ -210,45 +209,15 @@ def _assign(parsed: list[tuple[str, str | None]], table: dict[str, int]) -> tupl
 def decode_wsl_bytes(data: bytes) -> str:
     """wsl.exe output (or a saved copy) as text with ``\\n`` line ends.
 
-    A BOM decides; else UTF-16LE when NUL bytes sit at odd offsets (wsl.exe's default
-    ``_O_U16TEXT``), else UTF-8 (``WSL_UTF8=1``). Never raises: undecodable bytes become
-    U+FFFD, an odd trailing byte of UTF-16 is kept if it is ASCII, stray NULs go. Even a
-    wrong guess keeps the ASCII version numbers intact once the NULs are gone.
+    The decoding is wsl.exe's door's (wslexe.decode_output: a BOM decides, else UTF-16LE
+    when NUL bytes sit at odd offsets, else UTF-8; odd byte counts, stray NULs and a
+    UTF-16 stream knocked out of step by one byte are all survived). Here every line
+    end then becomes LF, lone CRs included: a saved copy has no progress bar to keep.
     """
-    if data.startswith(codecs.BOM_UTF8):
-        text = data[len(codecs.BOM_UTF8) :].decode("utf-8", "replace")
-    elif data.startswith(codecs.BOM_UTF16_LE):
-        text = _decode_utf16(data[len(codecs.BOM_UTF16_LE) :], "utf-16-le")
-    elif data.startswith(codecs.BOM_UTF16_BE):
-        text = _decode_utf16(data[len(codecs.BOM_UTF16_BE) :], "utf-16-be")
-    elif _looks_utf16le(data):
-        text = _decode_utf16(data, "utf-16-le")
-    else:
-        text = data.decode("utf-8", "replace")
-    text = text.replace("\x00", "").lstrip("\ufeff")
+    from wslconfig_assistant.wslexe import decode_output  # noqa: PLC0415
+
+    text, _encoding = decode_output(data)
     return _NEWLINES_RE.sub("\n", text)
-
-
-def _looks_utf16le(data: bytes) -> bool:
-    """NULs at odd offsets: the high byte of ASCII characters in UTF-16LE. Every wsl.exe
-    message is mostly ASCII (digits, dots, "WSL"), CJK ones included; a few stray NULs
-    in UTF-8 text do not reach the threshold."""
-    sample = data[:4096]
-    pairs = len(sample) // 2
-    if pairs == 0:
-        return False
-    odd, even = sample[1::2].count(0), sample[0::2].count(0)
-    return odd * 4 >= pairs and odd > 2 * even
-
-
-def _decode_utf16(body: bytes, codec: str) -> str:
-    tail = ""
-    if len(body) % 2:
-        # A cut stream. In UTF-16LE the lone last byte is the low byte of an ASCII
-        # character more often than not (the LF of a CRLF); anything else is dropped.
-        last, body = body[-1], body[:-1]
-        tail = chr(last) if codec == "utf-16-le" and 0 < last < 0x80 else ""
-    return body.decode(codec, "replace") + tail
 
 
 def read_version_file(path: str | os.PathLike[str]) -> VersionReport:
