@@ -55,7 +55,7 @@ def gate_lines(ctx: Context, gates: list[Gate]) -> list[str]:
         else:
             verdict = con.paint(f"? {gate.minimum} cannot tell", "error")
         lines.append(f"  {names.get(gate.name, gate.name):<15} {version:<22} {verdict}")
-        lines.append(con.paint(f"  {'':<15} from {gate.source}", "dim"))
+        lines.append(con.paint(f"  {'':<15} source: {gate.source}", "dim"))
     return lines
 
 
