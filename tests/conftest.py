@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 import subprocess
 import sys
 from collections.abc import Callable, Mapping
@@ -116,6 +117,16 @@ def profile(tmp_path: Path) -> Path:
     folder = tmp_path / "Users" / "me"
     folder.mkdir(parents=True)
     return folder
+
+
+@pytest.fixture
+def sim(tmp_path: Path) -> str:
+    """An executable wsl.exe stand-in (what --wsl-exe takes): the shipped simulator behind a
+    wrapper script, so the tests need no installed console script."""
+    script = tmp_path / "wsl.exe"
+    script.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m wslconfig_assistant.simulator "$@"\n', encoding="utf-8")
+    script.chmod(script.stat().st_mode | stat.S_IXUSR)
+    return str(script)
 
 
 @pytest.fixture

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import json
 import os
-import stat
 import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -19,22 +17,6 @@ from wslconfig_assistant import updating
 from wslconfig_assistant.wslfacts import Wsl
 
 COMPLIANT = b"[wsl2]\r\nvirtiofs=true\r\nmemory=8GB\r\n"
-
-
-@pytest.fixture
-def profile(tmp_path: Path) -> Path:
-    home = tmp_path / "Users" / "me"
-    home.mkdir(parents=True)
-    return home
-
-
-@pytest.fixture
-def sim(tmp_path: Path) -> str:
-    """An executable wsl.exe stand-in: the package's simulator behind a wrapper script."""
-    script = tmp_path / "wsl.exe"
-    script.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m wslconfig_assistant.simulator "$@"\n', encoding="utf-8")
-    script.chmod(script.stat().st_mode | stat.S_IXUSR)
-    return str(script)
 
 
 def state(profile: Path, **fields: object) -> None:
