@@ -17,7 +17,40 @@ def config_checks(evaluation: Evaluation, policy: Policy, host_memory: int | Non
     if policy.require_virtiofs:
         findings.extend(_virtiofs(evaluation))
     findings.extend(_memory(evaluation, policy, host_memory))
+    findings.extend(_required(evaluation, policy))
     return findings
+
+
+def _required(evaluation: Evaluation, policy: Policy) -> list[Finding]:
+    """`required-key`: each key the policy file requires, with the exact `set` that fixes it."""
+    found = []
+    by = f"the policy {policy.source}" if policy.source else "the policy"
+    for req in policy.required:
+        setting = evaluation.settings.get(req.id)
+        if setting is not None and setting.value == req.value:
+            continue
+        lines = [entry.line for entry in evaluation.occurrences.get(req.id, [])]
+        if setting is not None:
+            now = f"the file sets {setting.text} on line {setting.entry.line}"
+        elif lines:
+            now = f"WSL rejects the value on line {lines[0]}"
+        else:
+            now = "the file does not set it"
+        found.append(Finding.make(
+            "required-key",
+            f"{by} requires {req.key} = {req.text}, but {now}",
+            f"wslconfig-assistant set {req.key} {_shell_word(req.raw)}",
+            key=req.key,
+            line=lines[0] if lines else None,
+        ))
+    return found
+
+
+def _shell_word(text: str) -> str:
+    """A value as one word for cmd, PowerShell and POSIX shells alike (double quotes when needed)."""
+    if text and all(c.isalnum() or c in "._:,-+/\\" for c in text):
+        return text
+    return '"' + text.replace('"', '\\"') + '"'
 
 
 def _virtiofs(evaluation: Evaluation) -> list[Finding]:

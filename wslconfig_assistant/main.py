@@ -30,6 +30,10 @@ EXAMPLES = {
     "restore": "wslconfig-assistant restore            # the newest backup\n"
     "  wslconfig-assistant restore 20261125T1823",
     "demo": "wslconfig-assistant demo",
+    "apply": "wslconfig-assistant apply --dry-run\n"
+    "  wslconfig-assistant apply --shutdown\n"
+    "  wslconfig-assistant apply --policy team.toml --set wsl2.networkingMode=Mirrored --json",
+    "policy": "wslconfig-assistant policy init\n  wslconfig-assistant policy init team.toml",
 }
 
 
@@ -104,12 +108,18 @@ def _version_file(p: argparse.ArgumentParser) -> None:
                    help="read a captured `wsl --version` (UTF-16 or UTF-8) instead of running wsl.exe")
 
 
+def _policy_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--policy", metavar="FILE", dest="policy_file",
+                   help="a TOML policy file (`policy init` writes one); default: the contract's policy")
+
+
 def _validate(add: Adder) -> None:
     p = add("validate", "read-only compliance check for CI: never writes, never starts the WSL VM")
     p.add_argument("--offline", action="store_true", help="configuration checks only: run no wsl.exe")
     p.add_argument("--format", choices=("text", "json", "junit", "github"), default="text")
     p.add_argument("--strict", action="store_true", help="treat every warning as an error")
     _version_file(p)
+    _policy_option(p)
 
 
 def _versions(add: Adder) -> None:
@@ -117,10 +127,51 @@ def _versions(add: Adder) -> None:
     p.add_argument("--running-kernel", action="store_true",
                    help="also ask the running VM (`wsl -e uname -r`): this starts WSL")
     _version_file(p)
+    _policy_option(p)
 
 
 def _verify(add: Adder) -> None:
-    add("verify", "prove the fast path is on after a restart (starts the WSL VM)")
+    p = add("verify", "prove the fast path is on after a restart (starts the WSL VM)")
+    _policy_option(p)
+
+
+def _positive_seconds(text: str) -> float:
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = 0.0
+    if not seconds > 0:  # also refuses nan
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds above 0")
+    return seconds
+
+
+def _apply(add: Adder) -> None:
+    p = add("apply", "make the config comply, update WSL if needed, check again; never prompts")
+    p.add_argument("--dry-run", action="store_true", help="show the diff and the plan; change nothing")
+    p.add_argument("--no-update", action="store_true", help="do not run `wsl --update`")
+    p.add_argument("--memory", metavar="SIZE", help="the VM's memory, e.g. 8GB (must be above the policy's floor)")
+    p.add_argument("--set", metavar="KEY=VALUE", action="append", default=[], dest="sets",
+                   help="also set this key (repeatable), e.g. wsl2.networkingMode=Mirrored")
+    p.add_argument("--shutdown", action="store_true",
+                   help="run `wsl --shutdown` when something changed, so it takes effect (stops running distros)")
+    p.add_argument("--update-timeout", metavar="SECONDS", type=_positive_seconds,
+                   help="stop `wsl --update` after this long (default 1800)")
+    _policy_option(p)
+
+
+def _policy(add: Adder) -> None:
+    p = add("policy", "policy files: `policy init [PATH]` writes or updates a commented template")
+    common = _Parser(add_help=False, formatter_class=_formatter)
+    _global_options(common, suppress=True)
+    sub = p.add_subparsers(dest="policy_command", metavar="ACTION", parser_class=_Parser, required=True)
+    init = sub.add_parser(
+        "init", parents=[common], formatter_class=_raw_formatter,
+        help="write a commented policy template, or add what an existing one lacks (values and comments kept)",
+        description="write a commented policy template, or add what an existing one lacks "
+        "(values and comments kept)",
+        epilog="example:\n  wslconfig-assistant policy init team.toml",
+    )
+    init.add_argument("path", metavar="PATH", nargs="?", help="default: ./wslconfig-policy.toml")
 
 
 def _backups(add: Adder) -> None:
@@ -139,6 +190,7 @@ def _demo(add: Adder) -> None:
 COMMANDS: dict[str, Callable[[Adder], None]] = {
     "show": _show, "get": _get, "set": _set, "unset": _unset, "validate": _validate,
     "versions": _versions, "verify": _verify, "backups": _backups, "restore": _restore, "demo": _demo,
+    "apply": _apply, "policy": _policy,
 }
 
 
@@ -193,23 +245,39 @@ def _dispatch(args: argparse.Namespace) -> int:
         from wslconfig_assistant.commands.demo import demo  # noqa: PLC0415
 
         return demo(console=console, json_mode=args.json)
+    if args.command == "policy":
+        from wslconfig_assistant.commands.policy_init import policy_init  # noqa: PLC0415
+
+        return policy_init(console=console, json_mode=args.json, path=args.path, config=args.config)
     from wslconfig_assistant.commands.context import Context  # noqa: PLC0415
     from wslconfig_assistant.locate import config_path  # noqa: PLC0415
+    from wslconfig_assistant.policy import DEFAULT  # noqa: PLC0415
 
+    policy = DEFAULT
+    if getattr(args, "policy_file", None):
+        from wslconfig_assistant.policyfile import load_policy  # noqa: PLC0415
+
+        policy = load_policy(args.policy_file)
     ctx = Context(config_path(args.config), console, args.json, args.wsl_exe)
     if args.command == "validate":
         from wslconfig_assistant.commands.validate import validate  # noqa: PLC0415
 
         return validate(ctx, offline=args.offline, fmt=args.format, strict=args.strict,
-                        version_file=args.wsl_version_file)
+                        version_file=args.wsl_version_file, policy=policy)
     if args.command == "versions":
         from wslconfig_assistant.commands.versions import versions  # noqa: PLC0415
 
-        return versions(ctx, running_kernel=args.running_kernel, version_file=args.wsl_version_file)
+        return versions(ctx, running_kernel=args.running_kernel, version_file=args.wsl_version_file,
+                        policy=policy)
     if args.command == "verify":
         from wslconfig_assistant.commands.verify import verify  # noqa: PLC0415
 
-        return verify(ctx)
+        return verify(ctx, policy=policy)
+    if args.command == "apply":
+        from wslconfig_assistant.commands.apply import apply  # noqa: PLC0415
+
+        return apply(ctx, policy=policy, memory=args.memory, sets=args.sets, dry_run=args.dry_run,
+                     no_update=args.no_update, shutdown=args.shutdown, update_timeout=args.update_timeout)
     if args.command == "show":
         from wslconfig_assistant.commands.show import show  # noqa: PLC0415
 

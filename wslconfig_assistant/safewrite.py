@@ -80,7 +80,13 @@ _RANDOM_PART = r"[a-z0-9_]{1,64}"  # mkstemp's alphabet; no dot, so ".x." never 
 
 # Fixed width, so sorting the strings sorts by time.
 _ID_FORMAT = "%Y%m%dT%H%M%S.%fZ"
-_BACKUP_NAME = re.compile(r"(?P<id>\d{8}T\d{6}\.\d{6}Z)-(?P<sha>[0-9a-f]{12})\.wslconfig")
+# <id>-<sha256 prefix>.<the file's name without its leading dot>: several files can keep
+# backups in one folder (.wslconfig and a policy file beside it) without mixing them up.
+_BACKUP_NAME = re.compile(r"(?P<id>\d{8}T\d{6}\.\d{6}Z)-(?P<sha>[0-9a-f]{12})\.(?P<target>.+)")
+
+
+def _tag(config_path: Path) -> str:
+    return config_path.name.lstrip(".") or "wslconfig"
 
 # A Windows sharing violation (an editor or sync tool holding the file) is
 # usually over in well under a second: retry for about one second in total.
@@ -376,10 +382,10 @@ def _save_backup(config_path: Path, data: bytes) -> Backup:
     folder = backup_dir(config_path)
     folder.mkdir(mode=0o700, exist_ok=True)
     _remove_stale_temps(folder, _BACKUP_TMP_PREFIX)
-    entries = _backup_entries(folder)
+    entries = _backup_entries(folder, _tag(config_path))
     backup_id = _next_id(entries[-1][0] if entries else None)
     digest = hashlib.sha256(data).hexdigest()
-    final = folder / f"{backup_id}-{digest[:12]}.wslconfig"
+    final = folder / f"{backup_id}-{digest[:12]}.{_tag(config_path)}"
     tmp = _write_temp(folder, _BACKUP_TMP_PREFIX, data, mode=0o600)  # readable by the user only
     try:
         os.replace(tmp, final)
@@ -387,7 +393,7 @@ def _save_backup(config_path: Path, data: bytes) -> Backup:
         _remove_quietly(tmp)
         raise
     _fsync_dir(folder)
-    _prune(folder)
+    _prune(folder, _tag(config_path))
     return Backup(backup_id, final, _parse_id(backup_id), len(data), digest)
 
 
@@ -408,23 +414,24 @@ def _parse_id(backup_id: str) -> datetime.datetime:
     return datetime.datetime.strptime(backup_id, _ID_FORMAT).replace(tzinfo=datetime.UTC)
 
 
-def _backup_entries(folder: Path) -> list[tuple[str, str, Path]]:
-    """(id, sha256 prefix, path) of each backup file, oldest first; other files are ignored."""
+def _backup_entries(folder: Path, tag: str) -> list[tuple[str, str, Path]]:
+    """(id, sha256 prefix, path) of each backup of the file tagged ``tag``, oldest first;
+    other files (and other files' backups) are ignored."""
     try:
         with os.scandir(folder) as entries:
             found = [
                 (match["id"], match["sha"], Path(entry.path))
                 for entry in entries
-                if (match := _BACKUP_NAME.fullmatch(entry.name)) and entry.is_file()
+                if (match := _BACKUP_NAME.fullmatch(entry.name)) and match["target"] == tag and entry.is_file()
             ]
     except FileNotFoundError:
         return []
     return sorted(found)
 
 
-def _prune(folder: Path) -> None:
+def _prune(folder: Path, tag: str) -> None:
     # Best effort: a backup we could not delete costs disk space, not safety.
-    for _, _, path in _backup_entries(folder)[:-MAX_BACKUPS]:
+    for _, _, path in _backup_entries(folder, tag)[:-MAX_BACKUPS]:
         _remove_quietly(path)
 
 
@@ -432,7 +439,7 @@ def list_backups(config_path: Path) -> list[Backup]:
     """Backups of ``config_path``, oldest first. Unrelated files in the folder are ignored."""
     folder = backup_dir(config_path)
     try:
-        entries = _backup_entries(folder)
+        entries = _backup_entries(folder, _tag(config_path))
     except OSError as exc:
         raise ConfigUnreadableError(
             f"cannot list the backups in {folder}: {_os_error_text(exc)}",

@@ -39,14 +39,17 @@ class UpdateReport(NamedTuple):
         }
 
 
-def run_update(wsl: Wsl, *, channel: str = "pre-release", stream: TextIO | None = None) -> UpdateReport:
+def run_update(wsl: Wsl, *, channel: str = "pre-release", stream: TextIO | None = None,
+               before: VersionReport | None = None, timeout: float | None = None) -> UpdateReport:
+    """``before``: a `wsl --version` the caller already read (apply does), saving a call."""
     from wslconfig_assistant.errors import WslError  # noqa: PLC0415
     from wslconfig_assistant.update import classify_update  # noqa: PLC0415
     from wslconfig_assistant.wslexe import UPDATE_TIMEOUT  # noqa: PLC0415
 
-    before = wsl.version_report()
+    if before is None:
+        before = wsl.version_report()
     args = ["--update", "--pre-release"] if channel == "pre-release" else ["--update"]
-    result = wsl.run(*args, timeout=UPDATE_TIMEOUT, stream=stream)
+    result = wsl.run(*args, timeout=UPDATE_TIMEOUT if timeout is None else timeout, stream=stream)
     try:
         after: VersionReport | None = wsl.version_report()
     except WslError:

@@ -1,0 +1,418 @@
+"""`apply`: make the .wslconfig comply with the policy, update WSL if a version is too old,
+check again. Non-interactive: it never prompts and never reads stdin.
+
+Order (planning.py decides the edits):
+
+1. the config edits, all in memory, then ONE write (backup + atomic, safewrite.py); nothing
+   is written when nothing changes, so a second run leaves the file (and its mtime) alone;
+2. `wsl --version`; when the kernel or DeviceHost gate fails (and not --no-update),
+   `wsl --update [--pre-release]` (the policy's channel) and `wsl --version` again: three
+   calls at most, one when the versions already comply;
+3. with --shutdown, and only when this run changed something, `wsl --shutdown`.
+
+A failing update does not undo the config edits; the report says what worked and what did
+not. wsl.exe missing, failing or timing out is exit 4, and the report still says whether
+the config edits were written. --dry-run shows the diff and the plan and writes nothing,
+updates nothing, restarts nothing (it reads `wsl --version`).
+"""
+
+from __future__ import annotations
+
+import sys
+import textwrap
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, NamedTuple
+
+from wslconfig_assistant import output, planning
+from wslconfig_assistant.commands.context import Context
+from wslconfig_assistant.errors import AssistantError, ExitCode, WslError
+from wslconfig_assistant.findings import Finding, sort_key
+from wslconfig_assistant.hostinfo import host_memory
+from wslconfig_assistant.policy import DEFAULT, Policy
+
+if TYPE_CHECKING:
+    from wslconfig_assistant.document import ConfigDocument
+    from wslconfig_assistant.gates import Gate
+    from wslconfig_assistant.safewrite import Backup
+    from wslconfig_assistant.updating import UpdateReport
+    from wslconfig_assistant.wslfacts import Wsl
+    from wslconfig_assistant.wslversion import VersionReport
+
+WIDTH = 80
+_NAMES = {"wsl": "WSL", "kernel": "kernel", "devicehost": "DeviceHost"}
+
+
+class WslSteps(NamedTuple):
+    """What the wsl.exe part of the run found and did."""
+
+    before: VersionReport | None = None
+    gates: list[Gate] | None = None  # the latest: after the update when there was one
+    gate_findings: list[Finding] = []  # noqa: RUF012 - a NamedTuple default, never mutated
+    reasons: list[str] = []  # noqa: RUF012 - why an update is needed (empty: it is not)
+    update: UpdateReport | None = None
+    shutdown: bool = False  # `wsl --shutdown` ran and succeeded
+    error: AssistantError | None = None  # wsl.exe missing, failed or timed out
+
+    @property
+    def updated(self) -> bool:
+        """WSL's version changed (the update installed something)."""
+        report = self.update
+        return report is not None and report.after is not None and report.after.wsl != report.before.wsl
+
+
+def apply(ctx: Context, *, policy: Policy = DEFAULT, memory: str | None = None, sets: Sequence[str] = (),
+          dry_run: bool = False, no_update: bool = False, shutdown: bool = False,
+          update_timeout: float | None = None) -> int:
+    host, _source = host_memory()
+    doc = ctx.load()
+    plan = planning.plan_config(doc, policy, host, memory=memory, sets=sets)
+    if dry_run:
+        steps = _wsl_steps(ctx, policy, plan, dry_run=True, allow_update=False, want_shutdown=False,
+                           timeout=update_timeout)
+        findings = sorted(doc.findings(policy, host) + steps.gate_findings, key=sort_key)
+        code = _exit_code(findings, steps)
+        _report(ctx, policy, plan, steps, findings, code=code, backup=None, dry_run=True,
+                no_update=no_update, shutdown=shutdown)
+        return code
+    backup = _write(ctx, plan)
+    if plan.changed and not ctx.json:  # shown now: the update may take minutes
+        con = ctx.console
+        con.print(plan.diff().rstrip("\n"))
+        con.print(con.paint(f"written: {ctx.config}", "ok"))
+    steps = _wsl_steps(ctx, policy, plan, dry_run=False, allow_update=not no_update,
+                       want_shutdown=shutdown, timeout=update_timeout)
+    findings = plan.after.findings(policy, host) + steps.gate_findings
+    if (plan.changed or steps.updated) and not steps.shutdown:
+        findings.append(Finding.make(
+            "shutdown-required",
+            "WSL reads .wslconfig and runs a new kernel only when its VM starts: "
+            "the changes take effect after WSL restarts",
+            "wsl --shutdown   (running distros stop; or run apply with --shutdown)",
+        ))
+    findings.sort(key=sort_key)
+    code = _exit_code(findings, steps)
+    _report(ctx, policy, plan, steps, findings, code=code, backup=backup, dry_run=False,
+            no_update=no_update, shutdown=shutdown)
+    return code
+
+
+def _exit_code(findings: list[Finding], steps: WslSteps) -> int:
+    if steps.error is not None:
+        return int(steps.error.exit_code)
+    if any(f.severity == "error" for f in findings):
+        return ExitCode.NOT_COMPLIANT
+    return ExitCode.OK
+
+
+def _write(ctx: Context, plan: planning.ConfigPlan) -> Backup | None:
+    """The one write (WriteRefusedError, exit 5, leaves the original intact and stops the run)."""
+    if not plan.changed:
+        return None
+    from pathlib import Path  # noqa: PLC0415 - only writers need it
+
+    from wslconfig_assistant.safewrite import write_file  # noqa: PLC0415
+
+    keys = ", ".join(edit.change.key for edit in plan.edits)
+    result = write_file(Path(ctx.config), plan.after.to_bytes(), expected=plan.before.raw,
+                        reason=f"apply ({keys})")
+    return result.backup
+
+
+def _wsl_steps(ctx: Context, policy: Policy, plan: planning.ConfigPlan, *, dry_run: bool, allow_update: bool,
+               want_shutdown: bool, timeout: float | None) -> WslSteps:
+    from wslconfig_assistant.wslfacts import Wsl  # noqa: PLC0415
+
+    doc = plan.after
+    steps = WslSteps()
+    try:
+        wsl = Wsl(ctx.wsl_exe)
+        before = wsl.version_report()
+        gates, gate_findings = planning.version_gates(before, doc, policy)
+        reasons = planning.update_reasons(gates, custom=planning.custom_kernel(doc) is not None)
+        steps = steps._replace(before=before, gates=gates, gate_findings=gate_findings, reasons=reasons)
+        if dry_run:
+            return steps
+        if reasons and allow_update:
+            steps = _update(ctx, policy, wsl, steps, doc, timeout)
+        if want_shutdown and (plan.changed or steps.updated):
+            from wslconfig_assistant.updating import SHUTDOWN_WARNING, shutdown  # noqa: PLC0415
+
+            _say(ctx, ctx.console.paint(f"warning: {SHUTDOWN_WARNING}", "warning"))
+            shutdown(wsl)
+            steps = steps._replace(shutdown=True)
+    except WslError as exc:
+        steps = steps._replace(error=exc)
+    return steps
+
+
+def _update(ctx: Context, policy: Policy, wsl: Wsl, steps: WslSteps, doc: ConfigDocument,  # noqa: PLR0917
+            timeout: float | None) -> WslSteps:
+    from wslconfig_assistant.gates import GateFacts, evaluate_gates  # noqa: PLC0415
+    from wslconfig_assistant.updating import run_update  # noqa: PLC0415
+
+    assert steps.before is not None  # noqa: S101 - read by the caller
+    command = "wsl " + " ".join(planning.update_args(policy))
+    _say(ctx, f"updating WSL: {command}")
+    _say(ctx, ctx.console.paint("  (downloads and installs; this can take minutes)", "dim"))
+    live = not ctx.json and _isatty(sys.stdout)
+    report = run_update(wsl, channel=policy.channel, stream=sys.stdout if live else None,
+                        before=steps.before, timeout=timeout)
+    steps = steps._replace(update=report)
+    if report.after is None:
+        facts = GateFacts(None, None, "wsl --version failed after the update")
+        gates, gate_findings = evaluate_gates(facts, policy)
+        error = WslError("`wsl --version` failed after the update, so the new versions are unknown",
+                         fix="the installer may still be finishing: run `wsl --version` in a minute, "
+                         "then apply again")
+        return steps._replace(gates=gates, gate_findings=gate_findings, error=error)
+    gates, gate_findings = planning.version_gates(report.after, doc, policy)
+    return steps._replace(gates=gates, gate_findings=gate_findings)
+
+
+def _isatty(stream: object) -> bool:
+    isatty = getattr(stream, "isatty", None)
+    try:
+        return bool(isatty and isatty())
+    except (OSError, ValueError):
+        return False
+
+
+def _say(ctx: Context, text: str) -> None:
+    """Progress for people: stdout normally, stderr with --json."""
+    ctx.console.print(text)
+
+
+# -- reporting -------------------------------------------------------------------------------
+
+def _report(ctx: Context, policy: Policy, plan: planning.ConfigPlan, steps: WslSteps, findings: list[Finding],
+            *, code: int, backup: Backup | None, dry_run: bool, no_update: bool, shutdown: bool) -> None:
+    todo = _next_steps(policy, plan, steps, findings, dry_run=dry_run, no_update=no_update, shutdown=shutdown)
+    if ctx.json:
+        written = plan.changed and not dry_run
+        doc = output.envelope(
+            "apply", code, str(ctx.config), findings,
+            changes=[edit.as_json() | {"written": written} for edit in plan.edits],
+            diff=plan.diff(),
+            written=written,
+            backup=str(backup.path) if backup else None,
+            backup_id=backup.id if backup else None,
+            update=steps.update.as_json() if steps.update else None,
+            versions={gate.name: gate.as_json() for gate in steps.gates} if steps.gates is not None else None,
+            dry_run=dry_run,
+            plan=_plan_json(policy, plan, steps, no_update=no_update, shutdown=shutdown),
+            shutdown={"requested": shutdown, "done": steps.shutdown},
+            next_steps=todo,
+        )
+        if steps.error is not None:
+            doc["error"] = {"message": steps.error.message, "fix": steps.error.fix,
+                            "config_written": written}
+        output.print_json(doc)
+        return
+    if dry_run:
+        _human_dry_run(ctx, policy, plan, steps, findings, code=code, no_update=no_update, shutdown=shutdown)
+    else:
+        _human_summary(ctx, plan, steps, findings, code, backup=backup, todo=todo)
+
+
+def _plan_json(policy: Policy, plan: planning.ConfigPlan, steps: WslSteps, *, no_update: bool,
+               shutdown: bool) -> dict[str, object]:
+    return {
+        "edits": len(plan.edits),
+        "update": {
+            "needed": bool(steps.reasons),
+            "reasons": steps.reasons,
+            "command": "wsl " + " ".join(planning.update_args(policy)),
+            "skipped": bool(steps.reasons) and no_update,
+        },
+        "shutdown": shutdown,
+    }
+
+
+def _next_steps(policy: Policy, plan: planning.ConfigPlan, steps: WslSteps, findings: list[Finding], *,
+                dry_run: bool, no_update: bool, shutdown: bool) -> list[str]:
+    todo: list[str] = []
+    if dry_run:
+        if plan.changed or (steps.reasons and not no_update):
+            todo.append("run the same command without --dry-run")
+        return todo
+    if steps.error is not None:
+        todo.append(steps.error.fix or steps.error.message)
+    outcome = steps.update.outcome if steps.update is not None else None
+    still_old = any(f.code in _VERSION_CODES for f in steps.gate_findings)
+    if outcome is not None and not outcome.ok:
+        todo.append(outcome.fix)
+    elif outcome is not None and still_old:
+        if policy.channel == "stable":
+            todo.append('the stable channel has no WSL new enough yet: use [update] channel = "pre-release" '
+                        "in the policy, or wait for a stable release")
+        else:
+            todo.append("no WSL release new enough is out yet, not even a pre-release: wait for one")
+    elif steps.reasons and no_update:
+        todo.append("update WSL: wsl " + " ".join(planning.update_args(policy)) + " (or apply without --no-update)")
+    if outcome is not None and outcome.kind == "reboot-required":
+        todo.append("restart Windows: the update needs it")
+    if (plan.changed or steps.updated) and not steps.shutdown:
+        todo.append("restart WSL so the changes take effect: wsl --shutdown")
+    for finding in findings:
+        if finding.severity == "error" and finding.fix not in todo and finding.code not in _VERSION_CODES:
+            todo.append(finding.fix)
+    return todo
+
+
+_VERSION_CODES = frozenset({"kernel-too-old", "devicehost-too-old"})  # the update's fix says it
+
+
+def _wrap(text: str, indent: str = "  ", first: str | None = None) -> list[str]:
+    return textwrap.wrap(text, WIDTH, initial_indent=indent if first is None else first,
+                         subsequent_indent=indent + "  ", break_long_words=False, break_on_hyphens=False) or [indent]
+
+
+def _edit_lines(plan: planning.ConfigPlan) -> list[str]:
+    lines = []
+    for edit in plan.edits:
+        change = edit.change
+        what = (f"{change.key} = {change.new}" if change.old is None
+                else f"{change.key}: {change.old} -> {change.new}")
+        lines.extend(_wrap(f"{what}  ({edit.reason})", "    "))
+    return lines
+
+
+def _gate_lines(ctx: Context, gates: list[Gate]) -> list[str]:
+    con = ctx.console
+    lines = []
+    for gate in gates:
+        version = gate.version or "unknown"
+        if gate.minimum is None:
+            verdict = ""
+        elif gate.ok is True:
+            verdict = con.paint(f">= {gate.minimum} ok", "ok")
+        elif gate.ok is False:
+            verdict = con.paint(f"< {gate.minimum} too old", "error")
+        else:
+            verdict = con.paint(f"? {gate.minimum} unknown", "error")
+        lines.append(f"  {_NAMES.get(gate.name, gate.name):<11} {version:<20} {verdict}".rstrip())
+    return lines
+
+
+def _finding_lines(ctx: Context, findings: list[Finding]) -> list[str]:
+    con = ctx.console
+    lines = []
+    for f in findings:
+        where = f" (line {f.line})" if f.line else ""
+        head = f"  {con.paint(f.severity, f.severity)} [{f.code}]{where}"
+        lines.append(head)
+        lines.extend(_wrap(f.message, "    "))
+        lines.extend(con.paint(line, "dim") for line in _wrap(f"fix: {f.fix}", "    "))
+    return lines
+
+
+def _human_dry_run(ctx: Context, policy: Policy, plan: planning.ConfigPlan, steps: WslSteps,
+                   findings: list[Finding], *, code: int, no_update: bool, shutdown: bool) -> None:
+    con = ctx.console
+    con.print(con.paint("dry run: nothing is written, updated or restarted", "bold"))
+    if plan.changed:
+        con.print(plan.diff().rstrip("\n"))
+    con.print(con.paint("Plan", "bold"))
+    n = 1
+    if plan.changed:
+        con.print(f"  {n}. edit the .wslconfig (one write, after a backup):")
+        for line in _edit_lines(plan):
+            con.print(line)
+    else:
+        con.print(f"  {n}. the .wslconfig already complies: no edit")
+    n += 1
+    command = "wsl " + " ".join(planning.update_args(policy))
+    if steps.error is not None:
+        con.print(f"  {n}. update WSL if needed: unknown, wsl.exe failed")
+    elif steps.reasons:
+        skip = " (skipped: --no-update)" if no_update else ""
+        con.print(f"  {n}. update WSL: {command}{skip}")
+        for reason in steps.reasons:
+            con.print(f"       {reason}")
+    else:
+        con.print(f"  {n}. no update: the kernel and DeviceHost are new enough")
+    n += 1
+    con.print(f"  {n}. check the versions and the config again")
+    n += 1
+    if shutdown:
+        con.print(f"  {n}. restart WSL (wsl --shutdown) if anything changed")
+    if steps.gates is not None:
+        con.print(con.paint("Versions now", "bold"))
+        for line in _gate_lines(ctx, steps.gates):
+            con.print(line)
+    _print_error(ctx, steps)
+    errors = [f for f in findings if f.severity == "error"]
+    verdict = "complies now" if code == 0 else "does not comply now" if code == 1 else "cannot tell"
+    con.print(con.paint(f"result: {verdict} ({len(errors)} error(s)); nothing was changed",
+                        "ok" if code == 0 else "error"))
+
+
+def _print_error(ctx: Context, steps: WslSteps, *, fix: bool = True) -> None:
+    if steps.error is None:
+        return
+    con = ctx.console
+    first, *rest = steps.error.message.splitlines() or [""]
+    for line in _wrap(f"error: {first}", "  ", first=""):
+        con.print(con.paint(line, "error"))
+    for line in rest:
+        con.print(line)
+    if steps.error.fix and fix:
+        for line in _wrap(f"fix: {steps.error.fix}", "  "):
+            con.print(con.paint(line, "dim"))
+
+
+def _human_summary(ctx: Context, plan: planning.ConfigPlan, steps: WslSteps, findings: list[Finding],
+                   code: int, *, backup: Backup | None, todo: list[str]) -> None:
+    con = ctx.console
+    if steps.update is not None:
+        outcome = steps.update.outcome
+        for line in _wrap(f"update: {outcome.message}", ""):
+            con.print(con.paint(line, "ok" if outcome.ok else "error"))
+    if steps.gates is not None:
+        con.print(con.paint("Versions", "bold"))
+        for line in _gate_lines(ctx, steps.gates):
+            con.print(line)
+    # The versions above show the version findings; the summary says what to restart.
+    shown = [f for f in findings if f.code not in _VERSION_CODES and f.code != "shutdown-required"]
+    if shown:
+        con.print(con.paint("Findings", "bold"))
+        for line in _finding_lines(ctx, shown):
+            con.print(line)
+    _print_error(ctx, steps, fix=False)  # the summary's "to do" has the fix
+    con.print(con.paint("Summary", "bold"))
+    if plan.changed:
+        con.print(f"  changed  {ctx.config}:")
+        for line in _edit_lines(plan):
+            con.print(line)
+    else:
+        con.print("  changed  nothing in the .wslconfig (it already complied)")
+    if backup is not None:
+        con.print(f"  backup   {backup.path}")
+        con.print(f"           (undo: wslconfig-assistant restore {backup.id})")
+    con.print("  WSL      " + _wsl_line(steps))
+    if steps.shutdown:
+        con.print("  restart  done: WSL was shut down, it starts anew")
+    for i, item in enumerate(todo):
+        for line in _wrap(item, "           ", first="  to do    " if i == 0 else "           "):
+            con.print(line)
+    if code == 0:
+        con.print(con.paint("  result   complies", "ok"))
+    elif code == 1:
+        con.print(con.paint("  result   does NOT comply yet", "error"))
+    else:
+        written = "the config edits WERE written" if plan.changed else "nothing was written"
+        con.print(con.paint(f"  result   wsl.exe failed; {written}", "error"))
+
+
+def _wsl_line(steps: WslSteps) -> str:
+    if steps.before is None:
+        return "not checked (wsl.exe failed)"
+    if steps.update is None:
+        if steps.reasons:
+            return f"{steps.before.wsl}: needs an update (not run)"
+        return f"{steps.before.wsl}: versions are new enough, no update"
+    report = steps.update
+    after = report.after.wsl if report.after is not None else "unknown"
+    if steps.updated:
+        return f"updated {report.before.wsl} -> {after}"
+    return f"update {report.outcome.kind}: still {after}"
