@@ -36,6 +36,19 @@ _HSPACE = re.compile(r"[ \t]*")
 _VALUE_RUN = re.compile(r'[^"\\#\r\n\uffff]+')
 _INVALID_LINE_END = re.compile(r"[\n\uffff]")
 
+# Whole lines that need no care: the state machine would read them exactly as these
+# patterns do, so they are taken in one step. Anything else (quotes, backslashes, a lone
+# CR, U+FFFF, a rejected line) falls through to the character-by-character path.
+# One pattern, three shapes: a blank or comment line; key=value; [section]. Groups:
+# 1 key, 2 value, 3 section name, 4 the line end ("" at the end of the text).
+_FAST_LINE = re.compile(
+    r"[ \t]*(?:"
+    r"(?:#[^\n\uffff]*)?(?=\r?\n)"
+    r"|([A-Za-z][A-Za-z0-9]*)[ \t]*=[ \t]*([^\"\\#\r\n\uffff]*?)[ \t]*(?:#[^\n\uffff]*)?"
+    r"|\[([A-Za-z][A-Za-z0-9]*)\][ \t]*(?:#[^\n\uffff]*)?"
+    r")(\r\n|\n|\Z)"
+)
+
 
 def _isalpha(ch: str) -> bool:
     # The C locale's isalpha: ASCII letters only.
@@ -153,6 +166,10 @@ class _Reader:
                     ch = "\n"
                 if self.eof:
                     return self.result()
+                if self.fast_line():
+                    if self.eof:
+                        return self.result()
+                    continue
                 self.skip_blanks()
                 line_start = self.pos
                 ch = self.getc()
@@ -182,6 +199,41 @@ class _Reader:
                 trailing_comment = False
             else:
                 ch, trailing_comment = self.parse_key_value(ch, line_start)
+
+    def fast_line(self) -> bool:
+        """Take one ordinary line whole (see _FAST_LINE); False when it needs the slow path."""
+        pos = self.pos
+        m = _FAST_LINE.match(self.text, pos, self.n)
+        if m is None:
+            return False
+        key, value, section, eol = m.groups()
+        end = m.end()
+        if key is not None:
+            prefix = self.prefix()
+            self.keybuf = f"{prefix}.{key}" if prefix else key
+            name = self.keybuf if "\0" not in prefix else _cstr(self.keybuf)
+            value_start, value_end = m.span(2)
+            self.entries.append(Entry(
+                name, key, value, self.line, self.line, pos, m.start(1), value_start, value_end, end, eol != "",
+                self.section_line, self.garbled_by,
+            ))
+        elif section is not None:
+            self.keybuf = section
+            self.section_len = len(section)
+            self.section_line = self.line
+            self.garbled_by = None
+            self.headers.append(Header(section, self.line, pos, end, eol != "", True))
+        elif eol == "":
+            return False  # a blank or comment end of file: the slow path knows how it ends
+        self.finish_fast_line(end, terminated=eol != "")
+        return True
+
+    def finish_fast_line(self, end: int, *, terminated: bool) -> None:
+        self.pos = end
+        if terminated:
+            self.line += 1
+        else:
+            self.eof = True
 
     def line_start_of(self, first_char: int) -> int:
         """Where the logical line that starts with the character at ``first_char`` begins."""
