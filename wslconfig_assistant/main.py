@@ -29,7 +29,8 @@ EXAMPLES = {
     "backups": "wslconfig-assistant backups",
     "restore": "wslconfig-assistant restore            # the newest backup\n"
     "  wslconfig-assistant restore 20261125T1823",
-    "demo": "wslconfig-assistant demo",
+    "demo": "wslconfig-assistant demo\n  wslconfig-assistant demo --non-interactive",
+    "setup": "wslconfig-assistant setup\n  wslconfig-assistant            # the same, on a terminal",
     "apply": "wslconfig-assistant apply --dry-run\n"
     "  wslconfig-assistant apply --shutdown\n"
     "  wslconfig-assistant apply --policy team.toml --set wsl2.networkingMode=Mirrored --json",
@@ -184,11 +185,19 @@ def _restore(add: Adder) -> None:
 
 
 def _demo(add: Adder) -> None:
-    add("demo", "the whole flow against a throwaway simulated Windows profile (any OS)")
+    p = add("demo", "the whole flow against a throwaway simulated Windows profile (any OS)")
+    p.add_argument("--non-interactive", action="store_true",
+                   help="run `apply --shutdown` instead of the setup wizard, even on a terminal")
+
+
+def _setup(add: Adder) -> None:
+    p = add("setup", "interactive wizard: asks about each change, shows the diff, then writes, "
+            "updates and restarts WSL (needs a terminal; scripts use apply)")
+    _policy_option(p)
 
 
 COMMANDS: dict[str, Callable[[Adder], None]] = {
-    "show": _show, "get": _get, "set": _set, "unset": _unset, "validate": _validate,
+    "setup": _setup, "show": _show, "get": _get, "set": _set, "unset": _unset, "validate": _validate,
     "versions": _versions, "verify": _verify, "backups": _backups, "restore": _restore, "demo": _demo,
     "apply": _apply, "policy": _policy,
 }
@@ -244,7 +253,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "demo":
         from wslconfig_assistant.commands.demo import demo  # noqa: PLC0415
 
-        return demo(console=console, json_mode=args.json)
+        return demo(console=console, json_mode=args.json, interactive=not args.non_interactive)
     if args.command == "policy":
         from wslconfig_assistant.commands.policy_init import policy_init  # noqa: PLC0415
 
@@ -258,6 +267,12 @@ def _dispatch(args: argparse.Namespace) -> int:
         from wslconfig_assistant.policyfile import load_policy  # noqa: PLC0415
 
         policy = load_policy(args.policy_file)
+    if args.command == "setup":
+        from wslconfig_assistant.commands.setup import setup  # noqa: PLC0415
+
+        # Before the config path is resolved: off Windows setup may run in demo's sandbox.
+        return setup(console=console, config=args.config, wsl_exe=args.wsl_exe, policy=policy,
+                     json_mode=args.json)
     ctx = Context(config_path(args.config), console, args.json, args.wsl_exe)
     if args.command == "validate":
         from wslconfig_assistant.commands.validate import validate  # noqa: PLC0415
@@ -296,6 +311,21 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "backups":
         return backups.backups(ctx)
     return backups.restore(ctx, args.backup_id)
+
+
+def _bare_call(parser: argparse.ArgumentParser, args: argparse.Namespace, json_mode: bool) -> None:
+    """A bare call runs setup on a terminal; anywhere else it is a usage error (CONTRACT.md)."""
+    from wslconfig_assistant.prompts import can_prompt  # noqa: PLC0415 - questionary is not imported
+
+    if not json_mode and can_prompt():
+        args.command = "setup"
+        args.policy_file = None
+        return
+    parser.print_usage(sys.stderr)
+    raise UsageError(
+        "name a command (a bare call runs the setup wizard only when stdin and stdout are terminals)",
+        fix=f"see `{PROG} --help`; scripts use `{PROG} apply`",
+    )
 
 
 def _report_error(exc: AssistantError, json_mode: bool, command: str | None, config: str | None) -> None:
@@ -343,11 +373,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = parser.parse_args(argv)
         if args.command is None:
-            parser.print_usage(sys.stderr)
-            raise UsageError(
-                "name a command (the setup wizard is not in this build yet)",
-                fix=f"see `{PROG} --help`, or try `{PROG} demo`",
-            )
+            _bare_call(parser, args, json_mode)
         return _dispatch(args)
     except AssistantError as exc:
         _report_error(exc, json_mode, command, _config_in(argv))

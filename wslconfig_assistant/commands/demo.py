@@ -1,33 +1,34 @@
 """`demo`: the whole flow on any OS, in a throwaway simulated Windows machine.
 
 It shows a newcomer what the assistant does on Windows: what WSL would make of a
-real-looking .wslconfig and which versions are installed, the two edits that put WSL on
-the fast path (each a minimal diff with a backup), the update through wsl.exe, the
-restart, and the proof that /mnt/c is virtiofs with a DMA pool. The wsl.exe is the
-shipped simulator; nothing outside the sandbox folder is touched.
+real-looking .wslconfig and which versions are installed; then the setup wizard (on a
+terminal) or `apply --shutdown` (otherwise, or with --non-interactive / --json) makes the
+edits with a backup, updates WSL through wsl.exe and restarts it; then `verify` proves
+that /mnt/c is virtiofs with a DMA pool. The wsl.exe is the shipped simulator; nothing
+outside the sandbox folder is touched.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import pathlib
 import shutil
 import sys
 import tempfile
+from collections.abc import Iterator
 
 from wslconfig_assistant import output, values
-from wslconfig_assistant.checks import suggested_memory
-from wslconfig_assistant.commands import backups, edit
+from wslconfig_assistant.commands import backups
 from wslconfig_assistant.commands.context import Context
 from wslconfig_assistant.commands.validate import validate
 from wslconfig_assistant.commands.verify import verify
 from wslconfig_assistant.hostinfo import HOST_MEMORY_ENV, host_memory
 from wslconfig_assistant.locate import PROFILE_ENV
 from wslconfig_assistant.output import Console
-from wslconfig_assistant.updating import SHUTDOWN_WARNING, run_update, shutdown
+from wslconfig_assistant.policy import DEFAULT
 from wslconfig_assistant.wslexe import EXE_ENV
-from wslconfig_assistant.wslfacts import Wsl
 
 # A file like the ones in the wild (shared/corpus): CRLF, a comment after a value,
 # a ';' line WSL rejects, and exactly 1GB of memory, the edge the fast path needs above.
@@ -46,9 +47,19 @@ SIMULATED_HOST_MEMORY = "16GB"
 SIMULATED_WSL = "2.7.3.0"  # a release whose kernel and DeviceHost are both too old
 
 
-def demo(*, console: Console, json_mode: bool) -> int:
-    with tempfile.TemporaryDirectory(prefix="wslconfig-demo-") as sandbox:
-        profile = pathlib.Path(sandbox) / "Users" / "demo"
+def demo(*, console: Console, json_mode: bool, interactive: bool = True) -> int:
+    """``interactive``: run the setup wizard when stdin and stdout are terminals (never with --json)."""
+    with sandbox() as config:
+        return _run(config, console, json_mode, interactive=interactive and not json_mode)
+
+
+@contextlib.contextmanager
+def sandbox() -> Iterator[pathlib.Path]:
+    """A simulated Windows profile in a temporary folder (removed afterwards), holding the
+    sample .wslconfig, with the host's RAM and a wsl.exe stand-in set in the environment
+    for as long as it is in use. Yields the .wslconfig's path. `setup` uses it off Windows."""
+    with tempfile.TemporaryDirectory(prefix="wslconfig-demo-") as folder:
+        profile = pathlib.Path(folder) / "Users" / "demo"
         profile.mkdir(parents=True)
         config = profile / ".wslconfig"
         config.write_bytes(SAMPLE.encode("utf-8"))
@@ -58,12 +69,12 @@ def demo(*, console: Console, json_mode: bool) -> int:
         simulated = {
             HOST_MEMORY_ENV: SIMULATED_HOST_MEMORY,
             PROFILE_ENV: str(profile),
-            EXE_ENV: _simulator_exe(pathlib.Path(sandbox)),
+            EXE_ENV: _simulator_exe(pathlib.Path(folder)),
         }
         saved = {name: os.environ.get(name) for name in simulated}
         os.environ.update(simulated)
         try:
-            return _run(config, console, json_mode)
+            yield config
         finally:
             for name, value in saved.items():
                 if value is None:
@@ -90,43 +101,63 @@ def _simulator_exe(sandbox: pathlib.Path) -> str:
     return str(wrapper)
 
 
-def _run(config: pathlib.Path, console: Console, json_mode: bool) -> int:
+def _run(config: pathlib.Path, console: Console, json_mode: bool, *, interactive: bool) -> int:
     # In JSON mode the steps' own documents would break "one JSON document on stdout",
-    # so the steps print for people (to stderr) and one summary document ends the run.
+    # so the steps print for people (to stderr, wsl.exe's progress too) and one summary
+    # document ends the run.
     step_console = Console(json_mode=True, no_color=not console.color) if json_mode else console
     ctx = Context(str(config), step_console, json=False)
-    say = step_console.print
-    paint = step_console.paint
+    with contextlib.redirect_stdout(sys.stderr) if json_mode else contextlib.nullcontext():
+        before, flow, changed, after = _steps(ctx, config, interactive=interactive)
+    if json_mode:
+        output.print_json(
+            output.envelope("demo", int(after), str(config), [], before_exit_code=int(before),
+                            flow=flow, flow_exit_code=int(changed), after_exit_code=int(after))
+        )
+    return int(after)
+
+
+def _steps(ctx: Context, config: pathlib.Path, *, interactive: bool) -> tuple[int, str, int, int]:
+    """(validate's exit code, the flow that made the changes, its exit code, verify's exit code)."""
+    con = ctx.console
+    say = con.print
+    paint = con.paint
     memory, _ = host_memory()
-    target = values.format_size(suggested_memory(memory))
+    wizard = interactive and _terminal()
 
     say(paint("wslconfig-assistant demo", "bold") + " - a simulated Windows machine, nothing real is touched")
     say(f"On Windows the file is %USERPROFILE%\\.wslconfig; here it is {config}")
     say(f"(simulated: {values.format_size(memory or 0)} of RAM, WSL {SIMULATED_WSL}, and a wsl.exe stand-in)\n")
     say(paint("1. What WSL would make of this file today, and the versions installed", "bold"))
+    say("   (on Windows: your .wslconfig, read as WSL reads it, and one `wsl --version`)")
     for line in config.read_text(encoding="utf-8").splitlines():
         say(paint(f"   | {line}", "dim"))
     before = validate(ctx, offline=False, fmt="text", strict=False)
-    say(paint("\n2. Turn on virtiofs (one line added, nothing else touched)", "bold"))
-    edit.set_key(ctx, "wsl2.virtiofs", "true")
-    say(paint(f"\n3. Give the VM more than 1 GB: half the host's RAM, {target}", "bold"))
-    edit.set_key(ctx, "wsl2.memory", target)
-    say(paint("\n4. Update WSL: wsl --update --pre-release (its output streams live)", "bold"))
-    wsl = Wsl(None)
-    report = run_update(wsl, channel="pre-release", stream=step_console.stream)
-    after_version = report.after.wsl if report.after else "unknown"
-    say(f"   {report.outcome.kind}: WSL {report.before.wsl} -> {after_version}. {report.outcome.message}")
-    say(paint("\n5. Restart WSL so the VM reads the new .wslconfig", "bold"))
-    say(f"   {SHUTDOWN_WARNING}")
-    shutdown(wsl)
-    say("   wsl --shutdown: done")
-    say(paint("\n6. Prove the fast path is on (starts the VM, reads /proc/mounts and the swiotlb pool)", "bold"))
+    if wizard:
+        from wslconfig_assistant.commands.setup import wizard as run_wizard  # noqa: PLC0415
+        from wslconfig_assistant.prompts import TerminalPrompter  # noqa: PLC0415
+
+        say(paint("\n2. The setup wizard: it asks, then edits, updates and restarts WSL", "bold"))
+        say("   (on Windows: `wslconfig-assistant setup`; press Enter to take each default)")
+        changed = run_wizard(ctx, policy=DEFAULT, prompter=TerminalPrompter(color=con.color), show_state=False)
+        if changed == 130:  # Ctrl-C at a prompt: nothing was written, stop here
+            return before, "setup", changed, changed
+    else:
+        from wslconfig_assistant.commands.apply import apply  # noqa: PLC0415
+
+        say(paint("\n2. apply --shutdown: edit (with a backup), update WSL, restart it", "bold"))
+        say("   (on Windows: `wslconfig-assistant apply --shutdown`, for scripts; it never asks)")
+        changed = apply(ctx, shutdown=True)
+    say(paint("\n3. Prove the fast path is on: /mnt/c is virtiofs, with a DMA (swiotlb) pool", "bold"))
+    say("   (on Windows: `wslconfig-assistant verify` after the restart; it starts the VM)")
     after = verify(ctx)
-    say(paint("\n7. Every write kept a backup", "bold"))
+    say(paint("\n4. Every write kept a backup", "bold"))
+    say("   (on Windows: `wslconfig-assistant backups`; `restore` puts one back)")
     backups.backups(ctx)
-    if json_mode:
-        output.print_json(
-            output.envelope("demo", int(after), str(config), [], before_exit_code=int(before),
-                            after_exit_code=int(after), update=report.as_json())
-        )
-    return int(after)
+    return before, "setup" if wizard else "apply", changed, after
+
+
+def _terminal() -> bool:
+    from wslconfig_assistant.prompts import can_prompt  # noqa: PLC0415 - no questionary here
+
+    return can_prompt()
