@@ -66,7 +66,10 @@ def insert_key(text: str, parsed: ParseResult, target: Target, rendered: str) ->
         line_end, terminated = anchor.line_end, anchor.terminated
     line = f"{indent}{target.key}{sep}{rendered}"
     if not terminated:  # the anchor is the last line and has no line break
-        return text[:end] + newline + line + text[end:]
+        # After a lone CR, a bare LF would fuse with it into one CRLF (and unset could
+        # not give the CR back); a whole CRLF keeps the CR on its own.
+        brk = "\r\n" if text[:end].endswith("\r") else newline
+        return text[:end] + brk + line + text[end:]
     eol = _eol_of(text, line_end) or newline
     return text[:line_end] + line + eol + text[line_end:]
 
