@@ -25,6 +25,27 @@ class Gate(NamedTuple):
         return {"version": self.version, "source": self.source, "minimum": self.minimum, "ok": self.ok}
 
 
+GATE_NAMES = {"wsl": "WSL", "kernel": "kernel", "devicehost": "DeviceHost", "running-kernel": "running kernel"}
+
+
+def verdict(gate: Gate) -> tuple[str, str | None]:
+    """How a gate reads for people, and its colour style (None: plain)."""
+    if gate.minimum is None:
+        return "", None
+    if gate.ok is True:
+        return f">= {gate.minimum} ok", "ok"
+    if gate.ok is False:
+        return f"< {gate.minimum} too old", "error"
+    return f"? {gate.minimum} cannot tell", "error"
+
+
+def gate_line(gate: Gate, *, name_width: int = 11, version_width: int = 20) -> tuple[str, str, str | None]:
+    """(name and version columns, verdict, verdict style): one line per gate, for every command."""
+    text, style = verdict(gate)
+    left = f"  {GATE_NAMES.get(gate.name, gate.name):<{name_width}} {gate.version or 'unknown':<{version_width}} "
+    return left, text, style
+
+
 class GateFacts(NamedTuple):
     wsl: str | None
     kernel: str | None  # the bundled kernel package from `wsl --version`

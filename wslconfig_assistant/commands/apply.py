@@ -27,6 +27,7 @@ from wslconfig_assistant import output, planning
 from wslconfig_assistant.commands.context import Context
 from wslconfig_assistant.errors import AssistantError, ExitCode, WslError
 from wslconfig_assistant.findings import Finding, sort_key
+from wslconfig_assistant.gates import gate_line
 from wslconfig_assistant.hostinfo import host_memory
 from wslconfig_assistant.policy import DEFAULT, Policy
 
@@ -39,7 +40,6 @@ if TYPE_CHECKING:
     from wslconfig_assistant.wslversion import VersionReport
 
 WIDTH = 80
-_NAMES = {"wsl": "WSL", "kernel": "kernel", "devicehost": "DeviceHost"}
 
 
 class WslSteps(NamedTuple):
@@ -281,16 +281,8 @@ def _gate_lines(ctx: Context, gates: list[Gate]) -> list[str]:
     con = ctx.console
     lines = []
     for gate in gates:
-        version = gate.version or "unknown"
-        if gate.minimum is None:
-            verdict = ""
-        elif gate.ok is True:
-            verdict = con.paint(f">= {gate.minimum} ok", "ok")
-        elif gate.ok is False:
-            verdict = con.paint(f"< {gate.minimum} too old", "error")
-        else:
-            verdict = con.paint(f"? {gate.minimum} unknown", "error")
-        lines.append(f"  {_NAMES.get(gate.name, gate.name):<11} {version:<20} {verdict}".rstrip())
+        left, text, style = gate_line(gate)
+        lines.append((left + (con.paint(text, style) if style else text)).rstrip())
     return lines
 
 

@@ -27,6 +27,7 @@ from wslconfig_assistant.commands.context import Context
 from wslconfig_assistant.document import resolve_key
 from wslconfig_assistant.errors import ExitCode, UsageError, WslError
 from wslconfig_assistant.findings import Finding, sort_key
+from wslconfig_assistant.gates import gate_line
 from wslconfig_assistant.hostinfo import host_memory
 from wslconfig_assistant.policy import DEFAULT, Policy
 from wslconfig_assistant.prompts import NoTerminalError, Prompter, can_prompt, no_terminal_reason
@@ -59,7 +60,6 @@ INTERRUPTED = "interrupted; nothing was written"
 
 _VIRTIOFS_KEYS = frozenset({"wsl2.virtiofs", "wsl2.virtio", "wsl2.safemode"})
 _VERSION_CODES = frozenset({"kernel-too-old", "devicehost-too-old", "version-unknown"})
-_NAMES = {"wsl": "WSL", "kernel": "kernel", "devicehost": "DeviceHost"}
 
 
 def setup(*, console: Console, config: str | None, wsl_exe: str | None, policy: Policy = DEFAULT,
@@ -275,16 +275,8 @@ def _finding_lines(findings: list[Finding]) -> list[tuple[str, str | None]]:
 def _gate_lines(gates: list[Gate]) -> list[tuple[str, str | None]]:
     lines: list[tuple[str, str | None]] = []
     for gate in gates:
-        version = gate.version or "unknown"
-        if gate.minimum is None:
-            verdict, style = "", None
-        elif gate.ok is True:
-            verdict, style = f">= {gate.minimum} ok", "ok"
-        elif gate.ok is False:
-            verdict, style = f"< {gate.minimum} too old", "error"
-        else:
-            verdict, style = f"? {gate.minimum} cannot tell", "error"
-        lines.append((f"  {_NAMES.get(gate.name, gate.name):<11} {version:<20} {verdict}".rstrip(), style))
+        left, text, style = gate_line(gate)
+        lines.append(((left + text).rstrip(), style))
     return lines
 
 

@@ -9,7 +9,7 @@ from wslconfig_assistant.commands.context import Context
 from wslconfig_assistant.document import ConfigDocument
 from wslconfig_assistant.errors import ExitCode
 from wslconfig_assistant.findings import Finding
-from wslconfig_assistant.gates import Gate, GateFacts, evaluate_gates
+from wslconfig_assistant.gates import Gate, GateFacts, evaluate_gates, gate_line
 from wslconfig_assistant.policy import DEFAULT, Policy
 
 
@@ -40,22 +40,14 @@ def gates_json(gates: list[Gate]) -> dict[str, object]:
     return {gate.name: gate.as_json() for gate in gates}
 
 
-def gate_lines(ctx: Context, gates: list[Gate]) -> list[str]:
+def gate_lines(ctx: Context, gates: list[Gate], *, sources: bool = True) -> list[str]:
     con = ctx.console
-    names = {"wsl": "WSL", "kernel": "kernel", "devicehost": "DeviceHost", "running-kernel": "running kernel"}
     lines = []
     for gate in gates:
-        version = gate.version or "unknown"
-        if gate.minimum is None:
-            verdict = ""
-        elif gate.ok is True:
-            verdict = con.paint(f">= {gate.minimum} ok", "ok")
-        elif gate.ok is False:
-            verdict = con.paint(f"< {gate.minimum} too old", "error")
-        else:
-            verdict = con.paint(f"? {gate.minimum} cannot tell", "error")
-        lines.append(f"  {names.get(gate.name, gate.name):<15} {version:<22} {verdict}")
-        lines.append(con.paint(f"  {'':<15} source: {gate.source}", "dim"))
+        left, text, style = gate_line(gate, name_width=15, version_width=22)
+        lines.append((left + (con.paint(text, style) if style else text)).rstrip())
+        if sources:
+            lines.append(con.paint(f"  {'':<15} source: {gate.source}", "dim"))
     return lines
 
 
