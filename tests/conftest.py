@@ -13,7 +13,8 @@ import os
 import stat
 import subprocess
 import sys
-from collections.abc import Callable, Mapping
+import time
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -109,6 +110,28 @@ def parse_json_doc(result: CliResult) -> dict[str, Any]:
         assert finding["code"]
         assert finding["line"] is None or (isinstance(finding["line"], int) and finding["line"] >= 1)
     return doc
+
+
+def run_in_pty(args: Sequence[str], env: Mapping[str, str], *, timeout: float = 60) -> tuple[int, bytes]:
+    """Run the CLI with stdin and stdout on a pseudo-terminal (POSIX); its exit code and all it printed."""
+    import pty
+
+    master, slave = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "wslconfig_assistant", *args], stdin=slave, stdout=slave,
+                            stderr=subprocess.DEVNULL, env=dict(env), close_fds=True)
+    os.close(slave)
+    chunks = []
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            data = os.read(master, 65536)
+        except OSError:  # EIO: the child closed the terminal
+            break
+        if not data:
+            break
+        chunks.append(data)
+    os.close(master)
+    return proc.wait(timeout=timeout), b"".join(chunks)
 
 
 @pytest.fixture

@@ -10,14 +10,13 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import CliResult, cli_env, parse_json_doc, run_cli, tree_digest
+from conftest import CliResult, cli_env, parse_json_doc, run_cli, run_in_pty, tree_digest
 
 from wslconfig_assistant.updating import SHUTDOWN_WARNING
 
@@ -470,25 +469,10 @@ def test_human_summary(machine: Machine) -> None:
 @posix_only
 def test_live_update_output_on_a_terminal_and_no_prompt(machine: Machine) -> None:
     """On a terminal wsl.exe's output is shown as it comes; stdin (a terminal too) is never read."""
-    import pty  # POSIX only
 
     machine.write(OLD_CONFIG)
-    master, slave = pty.openpty()
-    proc = subprocess.Popen([sys.executable, "-m", "wslconfig_assistant", "apply"], stdin=slave, stdout=slave,
-                            stderr=subprocess.DEVNULL, env=cli_env(machine.env()), close_fds=True)
-    os.close(slave)
-    chunks = []
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            data = os.read(master, 65536)
-        except OSError:  # EIO: the child closed the terminal
-            break
-        if not data:
-            break
-        chunks.append(data)
-    os.close(master)
-    assert proc.wait(timeout=30) == 0
-    shown = b"".join(chunks).decode("utf-8", "replace")
+    code, printed = run_in_pty(["apply"], cli_env(machine.env()), timeout=30)
+    assert code == 0
+    shown = printed.decode("utf-8", "replace")
     assert "Checking for updates." in shown  # wsl.exe's own words, streamed
     assert "result   complies" in shown

@@ -12,12 +12,11 @@ import os
 import re
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import HOST_MEMORY, cli_env, run_cli
+from conftest import HOST_MEMORY, cli_env, run_cli, run_in_pty
 
 from wslconfig_assistant.commands.setup import (
     INTERRUPTED,
@@ -302,25 +301,10 @@ def test_demo_non_interactive_on_a_terminal_runs_apply(machine: Machine) -> None
 
 @posix_only
 def test_demo_json_on_a_terminal_prints_one_document(machine: Machine) -> None:
-    import pty  # POSIX only
-
-    master, slave = pty.openpty()  # stdin and stdout are a terminal, so wsl.exe's progress is live
-    proc = subprocess.Popen([sys.executable, "-m", "wslconfig_assistant", "demo", "--json"], stdin=slave,
-                            stdout=slave, stderr=subprocess.DEVNULL, env=machine.env(), close_fds=True)
-    os.close(slave)
-    chunks = []
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            data = os.read(master, 65536)
-        except OSError:  # EIO: the child closed the terminal
-            break
-        if not data:
-            break
-        chunks.append(data)
-    os.close(master)
-    assert proc.wait(timeout=TIMEOUT) == 0
-    doc = json.loads(b"".join(chunks).decode())  # stdout held the document and nothing else
+    # stdin and stdout are a terminal, so wsl.exe's progress is live
+    code, printed = run_in_pty(["demo", "--json"], machine.env(), timeout=TIMEOUT)
+    assert code == 0
+    doc = json.loads(printed.decode())  # stdout held the document and nothing else
     assert doc["command"] == "demo"
     assert doc["flow"] == "apply"
     assert doc["ok"] is True
