@@ -182,11 +182,15 @@ def test_file_deleted_meanwhile_is_refused(cfg: Path) -> None:
     assert not cfg.exists()
 
 
-def test_edit_between_temp_write_and_replace_is_refused(cfg: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("checkpoint", [c for c in CHECKPOINTS if c != "after-replace"])
+def test_edit_at_any_point_before_the_replace_is_refused(
+    cfg: Path, monkeypatch: pytest.MonkeyPatch, checkpoint: str
+) -> None:
+    """The last comparison comes after the last checkpoint before the rename: none is unguarded."""
     other = b"[wsl2]\r\nmemory=16GB\r\n"
 
     def other_writer(name: str) -> None:
-        if name == "after-temp-write":
+        if name == checkpoint:
             cfg.write_bytes(other)
 
     monkeypatch.setattr(safewrite, "_checkpoint", other_writer)
@@ -194,6 +198,84 @@ def test_edit_between_temp_write_and_replace_is_refused(cfg: Path, monkeypatch: 
         write_file(cfg, NEW, expected=OLD)
     assert cfg.read_bytes() == other
     assert temps(cfg.parent) == []
+
+
+# ------------------------------------------------------------ read-only files
+
+
+@pytest.mark.skipif(not POSIX, reason="POSIX permission bits")
+@pytest.mark.parametrize("mode", [0o444, 0o400, 0o000])
+def test_read_only_file_is_refused_before_the_backup(cfg: Path, mode: int) -> None:
+    cfg.chmod(mode)  # no write bit for anyone: refused even as root, whom os.replace would let through
+    try:
+        with pytest.raises(WriteRefusedError) as info:
+            write_file(cfg, NEW, expected=OLD)
+    finally:
+        cfg.chmod(0o644)
+    assert info.value.exit_code == ExitCode.WRITE_FAILED
+    assert info.value.message == f"{cfg} is read-only; the original is intact, nothing was written"
+    assert info.value.fix == f"if it is not read-only on purpose, make it writable (chmod u+w '{cfg}'), " \
+        "then run the command again"
+    assert cfg.read_bytes() == OLD
+    assert not backup_dir(cfg).exists()
+    assert temps(cfg.parent) == []
+
+
+@pytest.mark.skipif(not POSIX, reason="POSIX permission bits")
+def test_a_write_bit_for_anyone_is_not_read_only(cfg: Path) -> None:
+    cfg.chmod(0o464)  # the group may write: not read-only (whether *we* may is os.access's call)
+    write_file(cfg, NEW, expected=OLD)
+    assert cfg.read_bytes() == NEW
+
+
+def test_windows_read_only_attribute_is_refused(cfg: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    real_stat = os.stat
+
+    class WindowsStat:
+        def __init__(self, st: os.stat_result) -> None:
+            self.st_mode = st.st_mode
+            self.st_file_attributes = stat.FILE_ATTRIBUTE_READONLY | stat.FILE_ATTRIBUTE_ARCHIVE
+
+    def fake_stat(path: object, *args: object, **kwargs: object) -> object:
+        st = real_stat(path, *args, **kwargs)  # type: ignore[arg-type]
+        return WindowsStat(st) if Path(str(path)) == cfg else st
+
+    monkeypatch.setattr(safewrite.sys, "platform", "win32")
+    monkeypatch.setattr(safewrite.os, "stat", fake_stat)
+    with pytest.raises(WriteRefusedError, match="is read-only") as info:
+        safewrite._ensure_writable(cfg, str(cfg))
+    assert info.value.fix is not None
+    assert f'attrib -r "{cfg}"' in info.value.fix
+
+
+def test_a_file_we_may_not_write_is_refused(cfg: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Someone else's file in a folder we may write: the rename would succeed, so ask first."""
+    monkeypatch.setattr(safewrite.os, "access", lambda path, mode: Path(path) != cfg)
+    monkeypatch.setattr(safewrite, "_on_read_only_drive", lambda _folder: False)
+    with pytest.raises(WriteRefusedError, match="permission denied") as info:
+        write_file(cfg, NEW, expected=OLD)
+    assert info.value.message == (f"cannot write {cfg}: permission denied (your user may not change it); "
+                                  "the original is intact, nothing was written")
+    assert info.value.fix is not None
+    assert info.value.fix.startswith("run the command as the user who owns the file")
+    assert cfg.read_bytes() == OLD
+    assert not backup_dir(cfg).exists()
+
+
+def test_a_read_only_drive_is_named(cfg: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(safewrite.os, "access", lambda path, mode: False)
+    monkeypatch.setattr(safewrite, "_on_read_only_drive", lambda folder: folder == cfg.parent)
+    with pytest.raises(WriteRefusedError, match="is on a read-only drive") as info:
+        write_file(cfg, NEW, expected=OLD)
+    assert info.value.fix is not None
+    assert str(cfg.parent) in info.value.fix
+    assert cfg.read_bytes() == OLD
+
+
+@pytest.mark.skipif(not hasattr(os, "statvfs"), reason="statvfs")
+def test_on_read_only_drive_reads_the_mount_flags(tmp_path: Path) -> None:
+    assert safewrite._on_read_only_drive(tmp_path) is False
+    assert safewrite._on_read_only_drive(tmp_path / "missing") is False  # cannot tell: not claimed
 
 
 # --------------------------------------------------------------- disk failures
@@ -260,6 +342,28 @@ def test_ctrl_c_removes_temp_and_propagates(cfg: Path, monkeypatch: pytest.Monke
 def test_checkpoint_is_inert_without_the_variable() -> None:
     for name in CHECKPOINTS:
         safewrite._checkpoint(name)
+
+
+@pytest.mark.parametrize(("mode", "code"), [("raise", errno.EIO), ("enospc", errno.ENOSPC), ("other", errno.EIO)])
+def test_checkpoint_modes_that_raise(monkeypatch: pytest.MonkeyPatch, mode: str, code: int) -> None:
+    monkeypatch.setenv(safewrite.FAULT_ENV, "after-backup")
+    monkeypatch.setenv(safewrite.FAULT_MODE_ENV, mode)
+    safewrite._checkpoint("before-backup")  # another name: nothing happens
+    with pytest.raises(OSError, match="injected fault at after-backup") as info:
+        safewrite._checkpoint("after-backup")
+    assert info.value.errno == code
+    assert set(safewrite.FAULT_MODES) == {"raise", "enospc", "exit", "stop"}
+
+
+def test_injected_enospc_is_reported_as_a_full_disk(cfg: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(safewrite.FAULT_ENV, "after-temp-write")
+    monkeypatch.setenv(safewrite.FAULT_MODE_ENV, "enospc")
+    with pytest.raises(WriteRefusedError, match="No space left on device") as info:
+        write_file(cfg, NEW, expected=OLD)
+    assert info.value.fix is not None
+    assert "free some disk space" in info.value.fix
+    assert cfg.read_bytes() == OLD
+    assert temps(cfg.parent) == []
 
 
 @pytest.mark.parametrize("checkpoint", CHECKPOINTS)

@@ -19,11 +19,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import simulator_exe
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from wslconfig_assistant import simulator, wslexe, wsltext
-from wslconfig_assistant.errors import ExitCode, WslError
+from wslconfig_assistant.errors import ExitCode, UsageError, WslError
 from wslconfig_assistant.wslexe import (
     WslCallError,
     WslMissingError,
@@ -64,14 +65,13 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture
 def sim(tmp_path: Path, home: Path) -> str:
     """A wsl.exe: the simulator behind an executable path."""
-    return wrapper(tmp_path / "wsl.exe", f'exec "{sys.executable}" -m wslconfig_assistant.simulator "$@"')
+    return simulator_exe(tmp_path)
 
 
 @pytest.fixture
 def sim16(tmp_path: Path, home: Path) -> str:
     """An inbox-like wsl.exe: ignores WSL_UTF8=1, so it answers in UTF-16LE."""
-    return wrapper(tmp_path / "wsl16.exe",
-                   f'unset WSL_UTF8\nexec "{sys.executable}" -m wslconfig_assistant.simulator "$@"')
+    return simulator_exe(tmp_path, name="wsl16", honour_wsl_utf8=False)
 
 
 def write_state(home: Path, **fields: Any) -> None:
@@ -284,8 +284,19 @@ def test_killed_by_a_signal_is_named() -> None:
 
 def test_no_output_at_all(tmp_path: Path, home: Path) -> None:
     exe = wrapper(tmp_path / "quiet.exe", "exit 3")
-    with pytest.raises(WslCallError, match="printed nothing"):
+    with pytest.raises(WslCallError, match="printed nothing") as caught:
         raise_for(run_wsl(exe, []))
+    assert caught.value.fix == f"run it yourself to see the whole message: {exe}"
+
+
+def test_minus_one_without_a_word_says_how_to_repair(tmp_path: Path, home: Path) -> None:
+    exe = wrapper(tmp_path / "mute.exe", "exit 255")
+    with pytest.raises(WslCallError) as caught:
+        raise_for(run_wsl(exe, ["--version"]))
+    assert caught.value.message == f"{exe} --version failed (exit code -1 (255)) and printed nothing"
+    assert caught.value.fix is not None
+    assert "failed without a word" in caught.value.fix
+    assert "repair WSL (wsl --update, or reinstall it" in caught.value.fix
 
 
 # -- timeouts, floods, garbage --------------------------------------------------------------
@@ -349,6 +360,37 @@ def test_flood_is_bounded(sim16: str, home: Path) -> None:
     assert result.output.startswith("Checking for updates.\n[=")
     assert len(result.output) <= limit // 2  # UTF-16: two bytes a character
     assert peak < 12 * limit  # the simulator printed 24 MB
+    # Its last words (after 24 MB of progress bars) are kept, decoded in step, for the message.
+    assert result.tail.endswith("\nUpdate failed (exit code: 1603).\n")
+    assert len(result.tail) < 16 * 1024
+    with pytest.raises(WslCallError) as caught:
+        raise_for(result)
+    assert "after printing more than 4 MiB (its first 4 MiB and its last lines were kept)" in caught.value.message
+    assert caught.value.message.endswith("\n  Update failed (exit code: 1603).")
+
+
+@pytest.mark.parametrize("limit", [1000, 1001])
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-8"])
+@pytest.mark.parametrize("chunk", [1, 777, 65536])
+def test_flood_tail_is_whole_lines_in_step(limit: int, encoding: str, chunk: int) -> None:
+    """Whatever the cap's parity and the chunking, the tail decodes to the stream's last whole lines."""
+    capture = wslexe._Capture(limit)
+    lines = [f"line {i}: progress {'=' * (i % 50)}" for i in range(3000)]
+    data = "".join(line + "\r\n" for line in lines).encode(encoding)
+    for at in range(0, len(data), chunk):
+        capture.add(data[at : at + chunk])
+    assert len(capture.data) == limit
+    assert capture.dropped == len(data) - limit
+    assert len(capture.tail) == wslexe._TAIL_BYTES
+    tail = wslexe._tail_text(capture, encoding).splitlines()
+    assert tail == lines[-len(tail) :]
+    assert len(tail) > 100
+
+
+def test_no_tail_when_nothing_was_dropped() -> None:
+    capture = wslexe._Capture(100)
+    capture.add(b"x" * 100)
+    assert (capture.dropped, capture.tail) == (0, bytearray())
 
 
 def test_garbage_does_not_crash(sim: str, home: Path) -> None:
@@ -425,8 +467,54 @@ def test_run_something_that_cannot_start(tmp_path: Path, home: Path) -> None:
     plain.write_bytes(b"\x00\x01 not a program")
     plain.chmod(0o644)
     if not os.access(plain, os.X_OK):
-        with pytest.raises(WslMissingError):
+        with pytest.raises(WslMissingError, match="it is not executable") as caught:
             run_wsl(str(plain), ["--version"])
+        assert caught.value.fix is not None
+        assert "pass the path of wsl.exe itself" in caught.value.fix
+
+
+@posix_only
+def test_each_reason_for_not_starting_is_named(tmp_path: Path, home: Path) -> None:
+    binary = tmp_path / "wsl.exe"
+    binary.write_bytes(b"MZ\x90\x00 a Windows program")
+    binary.chmod(0o755)
+    with pytest.raises(WslMissingError, match="it is not a program this system can run") as caught:
+        run_wsl(str(binary), ["--version"])
+    assert caught.value.fix is not None
+    assert "#!" in caught.value.fix
+    folder = tmp_path / "folder.exe"
+    folder.mkdir()
+    with pytest.raises(WslMissingError, match=r"it is a folder, not wsl\.exe"):
+        run_wsl(str(folder), ["--version"])
+    tried = wslexe.CALLS
+    assert tried == [(str(binary), "--version"), (str(folder), "--version")]  # tried, and counted
+
+
+# -- the default timeout --------------------------------------------------------------------
+
+@pytest.mark.parametrize(("setting", "seconds"), [("", 60.0), ("  2.5 ", 2.5), ("600", 600.0)])
+def test_timeout_setting(monkeypatch: pytest.MonkeyPatch, setting: str, seconds: float) -> None:
+    monkeypatch.setenv(wslexe.TIMEOUT_ENV, setting)
+    assert wslexe._timeout_setting() == (seconds, None)
+
+
+@pytest.mark.parametrize("setting", ["soon", "0", "-1", "nan", "inf", "1e999"])
+def test_bad_timeout_setting_is_refused_when_used(monkeypatch: pytest.MonkeyPatch, setting: str,
+                                                  sim: str) -> None:
+    monkeypatch.setenv(wslexe.TIMEOUT_ENV, setting)
+    seconds, problem = wslexe._timeout_setting()
+    assert seconds == 60.0
+    assert problem == f"${wslexe.TIMEOUT_ENV} is {setting!r}, not a number of seconds above 0"
+    monkeypatch.setattr(wslexe, "_TIMEOUT_PROBLEM", problem)
+    with pytest.raises(UsageError, match="not a number of seconds") as caught:
+        run_wsl(sim, ["--version"])
+    assert caught.value.exit_code == ExitCode.USAGE
+    assert wslexe.CALLS == []  # refused before anything ran
+
+
+def test_timeout_fix_names_the_setting() -> None:
+    assert f"{wslexe.TIMEOUT_ENV}=SECONDS" in wslexe._timeout_fix(("wsl.exe", "--version"))
+    assert wslexe.TIMEOUT_ENV not in wslexe._timeout_fix(("wsl.exe", "--update"))  # it has its own option
 
 
 # -- never a shell, live output, counting ---------------------------------------------------
@@ -476,7 +564,7 @@ def test_live_status_line_on_a_terminal(sim: str, home: Path) -> None:
         run_wsl(sim, ["--update"], timeout=0.6, stream=stream)
     shown = stream.getvalue()
     assert "Checking for updates.\n" in shown
-    assert "s wsl.exe --update" in shown  # spinner, elapsed seconds, the command
+    assert f"s {os.path.basename(sim)} --update" in shown  # spinner, elapsed seconds, the command
     assert shown.endswith("\r")  # the status line is wiped at the end
 
 

@@ -20,7 +20,6 @@ business and are written verbatim.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import datetime
 import errno
 import hashlib
@@ -32,6 +31,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import NamedTuple
 
 from wslconfig_assistant import reading
 from wslconfig_assistant.errors import (
@@ -54,6 +54,7 @@ def _real_target(config_path: Path) -> Path:
 __all__ = [
     "BACKUP_DIR_NAME",
     "CHECKPOINTS",
+    "FAULT_MODES",
     "MAX_BACKUPS",
     "Backup",
     "WriteResult",
@@ -67,11 +68,13 @@ __all__ = [
 BACKUP_DIR_NAME = ".wslconfig-assistant-backups"
 MAX_BACKUPS = 50
 
-# Fault injection (see _checkpoint).
+# Fault injection (see _checkpoint). CHECKPOINTS lists every _checkpoint call in write order;
+# the crash tests are built from it, and a test checks that no call is missing from it.
 FAULT_ENV = "WSLCONFIG_ASSISTANT_FAULT"
 FAULT_MODE_ENV = "WSLCONFIG_ASSISTANT_FAULT_MODE"
 FAULT_EXIT_STATUS = 99
 CHECKPOINTS = ("before-backup", "after-backup", "after-temp-write", "before-replace", "after-replace")
+FAULT_MODES = ("raise", "enospc", "exit", "stop")
 
 # Every temp file we create is "<prefix><mkstemp random part><suffix>"; stale
 # ones are recognised by exactly this shape and nothing else is ever deleted.
@@ -94,8 +97,7 @@ _REPLACE_RETRY_DELAYS = (0.05, 0.1, 0.15, 0.2, 0.25, 0.25)
 _sleep: Callable[[float], None] = time.sleep  # indirection so tests do not wait
 
 
-@dataclasses.dataclass(frozen=True)
-class Backup:
+class Backup(NamedTuple):
     id: str  # sortable UTC timestamp, e.g. "20261125T182350.123456Z"
     path: Path
     created: datetime.datetime  # aware, UTC
@@ -103,8 +105,7 @@ class Backup:
     sha256: str  # hex digest of the backed-up bytes
 
 
-@dataclasses.dataclass(frozen=True)
-class WriteResult:
+class WriteResult(NamedTuple):
     path: Path  # the real file written (the target when the config is a symlink)
     backup: Backup | None  # None when there was no original file (or, from restore, nothing to write)
 
@@ -112,15 +113,24 @@ class WriteResult:
 def _checkpoint(name: str) -> None:
     """Test hook for the crash tests; inert unless WSLCONFIG_ASSISTANT_FAULT is set.
 
-    When that variable equals ``name``: mode "exit" kills the process on the
-    spot (os._exit runs no finally blocks, like a power cut or a kill), any
-    other mode ("raise", the default) raises an OSError as a failing disk would.
+    When that variable equals ``name``, WSLCONFIG_ASSISTANT_FAULT_MODE says what happens:
+    "raise" (the default) raises an OSError (EIO) as a failing disk would, "enospc" one
+    saying the disk is full; "exit" ends the process on the spot (os._exit runs no finally
+    blocks); "stop" (POSIX) stops the process with SIGSTOP, so that a test can SIGKILL it
+    there, or change the file and SIGCONT it.
     """
     if os.environ.get(FAULT_ENV) != name:
         return
-    if os.environ.get(FAULT_MODE_ENV, "raise") == "exit":
+    mode = os.environ.get(FAULT_MODE_ENV, "raise")
+    if mode == "exit":
         os._exit(FAULT_EXIT_STATUS)
-    raise OSError(errno.EIO, f"injected fault at {name}")
+    if mode == "stop" and sys.platform != "win32":
+        import signal  # noqa: PLC0415 - only under test
+
+        os.kill(os.getpid(), signal.SIGSTOP)
+        return  # continued: carry on as if nothing happened
+    code = errno.ENOSPC if mode == "enospc" else errno.EIO
+    raise OSError(code, f"{os.strerror(code)} (injected fault at {name})")
 
 
 # --------------------------------------------------------------------- paths
@@ -149,6 +159,8 @@ def write_file(config_path: Path, new: bytes, *, expected: bytes | None, reason:
     shown = _shown(config_path, target)
     _remove_stale_temps(target.parent, _temp_prefix(target))
     _ensure_unchanged(target, shown, expected)
+    if expected is not None:
+        _ensure_writable(target, shown)
 
     backup: Backup | None = None
     tmp: Path | None = None
@@ -160,9 +172,8 @@ def write_file(config_path: Path, new: bytes, *, expected: bytes | None, reason:
         _checkpoint("after-backup")
         tmp = _write_config_temp(target, new, has_original=expected is not None)
         _checkpoint("after-temp-write")
-        _ensure_unchanged(target, shown, expected)  # someone may have saved while we wrote
         _checkpoint("before-replace")
-        _replace_with_retry(tmp, target, shown, expected)
+        _replace_with_retry(tmp, target, shown, expected)  # re-reads first: someone may have saved meanwhile
         replaced = True
         _checkpoint("after-replace")
         _fsync_dir(target.parent)
@@ -194,6 +205,51 @@ def _resolve_for_write(config_path: Path) -> Path:
     if target.is_dir():
         raise _is_a_folder(_shown(config_path, target))
     return target
+
+
+def _ensure_writable(target: Path, shown: str) -> None:
+    """Refuse, before any backup, a file that is read-only or that this user may not change.
+
+    The rename needs only the folder to be writable: without this check a read-only file
+    (or, on POSIX, someone else's file in a folder we may write) would be silently replaced.
+    """
+    try:
+        st = os.stat(target)
+    except OSError:
+        return  # gone meanwhile: the comparison before the rename refuses the write
+    if sys.platform == "win32":
+        read_only = bool(getattr(st, "st_file_attributes", 0) & stat.FILE_ATTRIBUTE_READONLY)
+        unlock = f'attrib -r "{target}"'
+    else:
+        read_only = not st.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)
+        unlock = f"chmod u+w '{target}'"
+    if read_only:
+        raise WriteRefusedError(
+            f"{shown} is read-only; the original is intact, nothing was written",
+            fix=f"if it is not read-only on purpose, make it writable ({unlock}), then run the command again",
+        )
+    if os.access(target, os.W_OK):
+        return
+    if _on_read_only_drive(target.parent):
+        raise WriteRefusedError(
+            f"{shown} is on a read-only drive; the original is intact, nothing was written",
+            fix=f"{target.parent} is on a read-only drive; make it writable, then run the command again",
+        )
+    raise WriteRefusedError(
+        f"cannot write {shown}: permission denied (your user may not change it); the original is intact, "
+        "nothing was written",
+        fix="run the command as the user who owns the file, or give your user write access to it "
+        f"(e.g. chown or chmod u+w '{target}'), then run the command again",
+    )
+
+
+def _on_read_only_drive(folder: Path) -> bool:
+    if sys.platform == "win32":  # no statvfs; a read-only volume fails the write itself (exit 5)
+        return False
+    try:
+        return bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
+    except OSError:
+        return False
 
 
 def _ensure_unchanged(target: Path, shown: str, expected: bytes | None) -> None:
@@ -270,17 +326,20 @@ def _write_all(fd: int, data: bytes) -> None:
 
 
 def _replace_with_retry(tmp: Path, target: Path, shown: str, expected: bytes | None) -> None:
+    """os.replace, each attempt right after a last comparison with ``expected``."""
     last_error: PermissionError | None = None
     for attempt, delay in enumerate((0.0, *_REPLACE_RETRY_DELAYS)):
         if attempt:
             _sleep(delay)
-            # The program holding the file may have saved it while we waited.
-            try:
-                current = _read_target(target, shown)
-            except ConfigUnreadableError:
-                continue  # still held even for reading: wait more before touching it
-            if current != expected:
-                raise _changed(shown, expected, current)
+        # Someone may have saved since we read it (or, between attempts, the program holding it).
+        try:
+            current = _read_target(target, shown)
+        except ConfigUnreadableError:
+            if not attempt:
+                raise
+            continue  # still held even for reading: wait more before touching it
+        if current != expected:
+            raise _changed(shown, expected, current)
         try:
             os.replace(tmp, target)
         except PermissionError as exc:

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import errno
+import math
 import os
 import queue
 import re
@@ -29,13 +31,14 @@ import time
 from collections.abc import Sequence
 from typing import IO, NamedTuple, TextIO
 
-from wslconfig_assistant.errors import WslError
+from wslconfig_assistant.errors import UsageError, WslError
 
 __all__ = [
     "CALLS",
     "DEFAULT_MAX_OUTPUT",
     "DEFAULT_TIMEOUT",
     "EXE_ENV",
+    "TIMEOUT_ENV",
     "UPDATE_TIMEOUT",
     "WSL_FAILURE_CODES",
     "WslCallError",
@@ -51,10 +54,31 @@ __all__ = [
     "run_wsl",
 ]
 
-DEFAULT_TIMEOUT = 60  # seconds: --version, --status, --shutdown and -e answer in a few
 UPDATE_TIMEOUT = 1800  # seconds: --update downloads ~200 MB and runs an MSI
 DEFAULT_MAX_OUTPUT = 4 * 1024 * 1024  # bytes kept per pipe; wsl.exe never needs more
 EXE_ENV = "WSLCONFIG_ASSISTANT_WSL_EXE"
+# Seconds allowed to every call but --update (which has its own option): a slow machine can
+# allow more, a test less.
+TIMEOUT_ENV = "WSLCONFIG_ASSISTANT_WSL_TIMEOUT"
+_STANDARD_TIMEOUT = 60.0  # seconds: --version, --status, --shutdown and -e answer in a few
+
+
+def _timeout_setting() -> tuple[float, str | None]:
+    """The default timeout, and what is wrong with ``$WSLCONFIG_ASSISTANT_WSL_TIMEOUT`` if anything."""
+    text = os.environ.get(TIMEOUT_ENV, "").strip()
+    if not text:
+        return _STANDARD_TIMEOUT, None
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = math.nan
+    if not (seconds > 0 and math.isfinite(seconds)):  # also refuses nan and inf
+        return _STANDARD_TIMEOUT, f"${TIMEOUT_ENV} is {text!r}, not a number of seconds above 0"
+    return seconds, None
+
+
+# Read once: commands import this module lazily, after their environment is settled.
+DEFAULT_TIMEOUT, _TIMEOUT_PROBLEM = _timeout_setting()
 
 UTF16 = "utf-16-le"
 UTF8 = "utf-8"
@@ -72,6 +96,8 @@ _TICK = 0.1  # seconds between spinner frames
 _EXIT_GRACE = 0.5  # after wsl.exe exits, how long a pipe held open by a leftover child may stay quiet
 _KILL_GRACE = 2.0  # after a kill, how long to wait for the pipes to close
 _DETECT_SAMPLE = 4096
+_TAIL_BYTES = 16 * 1024  # kept from the end of a flood, for the error message
+_LAST_CHARS = 8 * 1024  # where an error message looks for the last lines
 _SPINNER = "-\\|/"  # ASCII: a legacy Windows console may not have braille glyphs
 
 
@@ -106,6 +132,7 @@ class WslResult(NamedTuple):
     encoding: str  # "utf-16-le" or "utf-8": what stdout was (stderr's when stdout was empty)
     truncated: bool  # a pipe printed more than max_output bytes; the rest was dropped
     seconds: float
+    tail: str = ""  # when truncated: the last whole lines it printed (often the error), decoded
 
     @property
     def failed(self) -> bool:
@@ -388,17 +415,28 @@ def _isatty(stream: TextIO) -> bool:
 # -- running --------------------------------------------------------------------------------
 
 class _Capture:
-    """One pipe's bytes up to a limit; what comes after is counted and dropped."""
+    """One pipe's bytes up to a limit; what comes after is counted and dropped, except for its
+    last few KiB: a flood usually ends with the one line that says what went wrong."""
 
     def __init__(self, limit: int) -> None:
         self.data = bytearray()
         self.limit = limit
         self.dropped = 0
+        self.tail = bytearray()  # the newest dropped bytes, at most _TAIL_BYTES
+        self.tail_at = limit  # where the tail starts in the stream (UTF-16 is read from an even offset)
 
     def add(self, chunk: bytes) -> None:
         room = max(self.limit - len(self.data), 0)
         self.data += chunk[:room]
-        self.dropped += max(len(chunk) - room, 0)
+        rest = chunk[room:]
+        if not rest:
+            return
+        self.dropped += len(rest)
+        self.tail += rest
+        excess = len(self.tail) - _TAIL_BYTES
+        if excess > 0:
+            del self.tail[:excess]
+            self.tail_at += excess
 
 
 def run_wsl(
@@ -416,6 +454,8 @@ def run_wsl(
     when the stream is a terminal. Raises WslMissingError when it cannot start and
     WslTimeoutError (after killing the process tree) when it outlives ``timeout`` seconds.
     """
+    if _TIMEOUT_PROBLEM is not None:
+        raise UsageError(_TIMEOUT_PROBLEM, fix=f"unset {TIMEOUT_ENV}, or set it to a number of seconds such as 60")
     argv = (exe, *args)
     CALLS.append(argv)
     start = time.monotonic()
@@ -431,7 +471,7 @@ def run_wsl(
             start_new_session=os.name == "posix",
         )
     except OSError as exc:
-        raise WslMissingError(f"cannot start {exe}: {exc.strerror or exc}", fix=_install_fix()) from exc
+        raise _cannot_start(exe, exc) from exc
     # The status line names the program by its file name: the full path would push out the rest.
     echo = _Echo(stream, format_command((os.path.basename(exe), *args)), start) if stream is not None else None
     try:
@@ -449,6 +489,22 @@ def run_wsl(
             fix=_timeout_fix(argv), command=argv, seconds=timeout, result=result,
         )
     return result
+
+
+def _cannot_start(exe: str, exc: OSError) -> WslMissingError:
+    """Why the program could not be started, and what to do (the OS's own words are kept)."""
+    reason = exc.strerror or str(exc)
+    program = "pass the path of wsl.exe itself (normally C:\\Windows\\System32\\wsl.exe)"
+    if exc.errno == errno.ENOEXEC:
+        return WslMissingError(f"cannot start {exe}: it is not a program this system can run ({reason})",
+                               fix=f"{program}, not a copy or a script without its first #! line")
+    if exc.errno == errno.EISDIR or os.path.isdir(exe):
+        return WslMissingError(f"cannot start {exe}: it is a folder, not wsl.exe ({reason})", fix=program)
+    if isinstance(exc, PermissionError):
+        chmod = f"chmod +x {exe}, or " if os.name == "posix" else ""
+        return WslMissingError(f"cannot start {exe}: it is not executable ({reason})",
+                               fix=f"{chmod}{program}")
+    return WslMissingError(f"cannot start {exe}: {reason}", fix=_install_fix())
 
 
 def _collect(proc: subprocess.Popen[bytes], deadline: float, max_output: int,
@@ -529,6 +585,9 @@ def _result(argv: tuple[str, ...], code: int | None, captures: tuple[_Capture, _
             seconds: float) -> WslResult:
     out, out_encoding = decode_output(bytes(captures[0].data))
     err, err_encoding = decode_output(bytes(captures[1].data))
+    tail = "\n".join(_tail_text(capture, encoding)
+                     for capture, encoding in zip(captures, (out_encoding, err_encoding), strict=True)
+                     if capture.tail)
     return WslResult(
         args=argv,
         exit_code=-1 if code is None else code,
@@ -537,14 +596,27 @@ def _result(argv: tuple[str, ...], code: int | None, captures: tuple[_Capture, _
         encoding=out_encoding if captures[0].data or not captures[1].data else err_encoding,
         truncated=bool(captures[0].dropped or captures[1].dropped),
         seconds=seconds,
+        tail=tail,
     )
+
+
+def _tail_text(capture: _Capture, encoding: str) -> str:
+    """The whole lines of a capture's tail, decoded as its head was (a tail alone is too short a sample)."""
+    data = bytes(capture.tail)
+    if encoding == UTF16:
+        text = _decode_utf16(data[capture.tail_at % 2 :])
+    else:
+        text = data.decode(encoding if encoding != "utf-16-be" else UTF8, errors="replace")
+    text = text.replace("\x00", "").replace("\r\n", "\n")
+    return text.partition("\n")[2]  # the first line was cut somewhere in its middle
 
 
 def _timeout_fix(argv: tuple[str, ...]) -> str:
     if "--update" in argv:
         return ("the update may wait on a UAC prompt or the network: run it yourself in an elevated "
                 f"terminal: {format_command(argv)}")
-    return f"run it yourself to see what it waits for: {format_command(argv)}"
+    return (f"run it yourself to see what it waits for: {format_command(argv)}; if it is only slow, "
+            f"allow more time with {TIMEOUT_ENV}=SECONDS (now {DEFAULT_TIMEOUT:g})")
 
 
 # -- failures -------------------------------------------------------------------------------
@@ -574,7 +646,9 @@ def format_exit_code(code: int) -> str:
 
 
 def _last_lines(result: WslResult, count: int = 6) -> list[str]:
-    lines = [_visible(line) for line in (result.output + "\n" + result.errors).split("\n")]
+    # The ends only: a flood's megabytes need not be split into lines to find its last few.
+    text = "\n".join(part[-_LAST_CHARS:] for part in (result.output, result.errors, result.tail))
+    lines = [_visible(line) for line in text.split("\n")]
     return [line for line in lines if line.strip()][-count:]
 
 
@@ -583,7 +657,15 @@ def raise_for(result: WslResult, *, fix: str | None = None) -> WslResult:
     if not result.failed:
         return result
     message = f"{result.command} failed (exit code {format_exit_code(result.exit_code)})"
+    if result.truncated:
+        message += (f" after printing more than {DEFAULT_MAX_OUTPUT // (1024 * 1024)} MiB (its first "
+                    f"{DEFAULT_MAX_OUTPUT // (1024 * 1024)} MiB and its last lines were kept)")
     tail = _last_lines(result)
     message += ":\n" + "\n".join(f"  {line}" for line in tail) if tail else " and printed nothing"
-    raise WslCallError(message, fix=fix or f"run it yourself to see the whole message: {result.command}",
-                       result=result)
+    if fix is None:
+        fix = f"run it yourself to see the whole message: {result.command}"
+        if not tail and result.wsl_failed:
+            fix = (f"wsl.exe failed without a word: run {result.command} yourself in a terminal; if it "
+                   "says nothing there either, repair WSL (wsl --update, or reinstall it from the "
+                   "Microsoft Store or the MSI)")
+    raise WslCallError(message, fix=fix, result=result)
