@@ -25,14 +25,16 @@ def canonical(spec: KeySpec, raw: str) -> tuple[str, object]:
 def _refuse_unsafe(spec: KeySpec, raw: str) -> None:
     bad = sorted({f"U+{ord(c):04X}" for c in raw if ord(c) < 32 or ord(c) == 127})
     if bad:
+        why = ("a line break would start a new line, section or key in the file" if "\n" in raw or "\r" in raw
+               else "WSL would take them into the value, where nobody can see them")
         raise UsageError(
-            f"{spec.name}: the value contains control characters ({', '.join(bad)}); "
-            "a line break would start a new line, section or key in the file",
+            f"{spec.name}: the value contains control characters ({', '.join(bad)}); {why}",
             fix="pass the value on one line, without control characters",
         )
     if not raw.isascii():
         raise UsageError(
-            f"{spec.name}: WSL mangles non-ASCII characters in values (each becomes its low byte)",
+            f"{spec.name}: WSL mangles non-ASCII characters in values (each becomes its low byte): "
+            f"it would read {values.wsl_string(raw)!r}",
             fix="use ASCII only, e.g. a folder such as C:\\wsl instead of one under a non-ASCII user name",
         )
 

@@ -37,7 +37,7 @@ def resolve_key(key: str, *, allow_unknown: bool = False, for_removal: bool = Fa
     m = _KEY.fullmatch(key)
     if m is None:
         raise UsageError(
-            f"{key!r} is not a key name: write section.key with letters and digits only",
+            f"{_shown_key(key)} is not a key name: write section.key with letters and digits only",
             fix="for example: wsl2.memory, wsl2.virtiofs, experimental.sparseVhd",
         )
     spec = schema.lookup(key)
@@ -48,17 +48,23 @@ def resolve_key(key: str, *, allow_unknown: bool = False, for_removal: bool = Fa
     homes = schema.by_key_name(m.group(2))
     if homes:
         raise UsageError(
-            f"{key} is not where WSL reads {m.group(2)}",
+            f"{key if len(key) <= 60 else _shown_key(key)} is not where WSL reads {m.group(2)}",
             fix=f"use {homes[0].name}",
         )
     if allow_unknown:
         return KeySpec(m.group(1), m.group(2), "string", "unknown to this tool", "", since=None)
     guess = schema.suggest(key)
     raise UsageError(
-        f"WSL does not read a key named {key}",
+        f"WSL does not read a key named {key if len(key) <= 60 else _shown_key(key)}",
         fix=(f"did you mean {guess}? " if guess else "")
         + "(pass --allow-unknown to write a key this tool does not know)",
     )
+
+
+def _shown_key(key: str, limit: int = 60) -> str:
+    """A KEY argument for a message: quoted and escaped (it may hold anything), and cut when long."""
+    shown = repr(key)
+    return shown if len(shown) <= limit else f"{shown[: limit - 4]}...' ({len(key)} characters)"
 
 
 class Change(NamedTuple):

@@ -17,6 +17,8 @@ from wslconfig_assistant.findings import Finding, sort_key
 from wslconfig_assistant.reader import Entry, ParseResult, Problem
 from wslconfig_assistant.schema import KeySpec
 
+_MAX_SUGGESTIONS = 200  # did-you-mean hints per file (each is a fuzzy match against every key)
+
 
 class Setting(NamedTuple):
     spec: KeySpec
@@ -67,6 +69,7 @@ class _Evaluator:
         self.findings: list[Finding] = []
         self.occurrences: dict[str, list[Entry]] = {}
         self.seen: dict[str, Entry] = {}
+        self.suggestions = 0
 
     def trusted(self, offset: int) -> bool:
         # Beyond the point where a foreign-encoded tail starts, WSL reads garbage:
@@ -265,7 +268,9 @@ class _Evaluator:
                         line=entry.line,
                     )
                 )
-            controls = sorted({c for c in entry.value if c in "\t\b\n"})
+            # Only what an escape made (\t, \b, \n): a control character typed as such is
+            # control-character's business, and a line break in ``raw`` is a continuation.
+            controls = sorted({c for c in "\t\b\n" if entry.value.count(c) > (0 if c == "\n" else raw.count(c))})
             if controls and spec.type == "path":
                 names = ", ".join({"\t": "\\t (TAB)", "\b": "\\b (backspace)", "\n": "\\n (newline)"}[c]
                                   for c in controls)
@@ -278,6 +283,7 @@ class _Evaluator:
                         line=entry.line,
                     )
                 )
+        self.control_warning(spec, entry, raw, typed)
         if spec.id == "wsl2.virtio9p" and typed is True:
             self.findings.append(
                 Finding.make(
@@ -288,6 +294,31 @@ class _Evaluator:
                     line=entry.line,
                 )
             )
+
+    def control_warning(self, spec: KeySpec, entry: Entry, raw: str, typed: object) -> None:
+        """A control character typed into a value (not an escape): invisible, and never meant.
+
+        TAB is a blank, and a line break inside ``raw`` is a continuation; both are fine.
+        A NUL ends the value for WSL (a C string): what follows it is dropped, and so is any
+        control character there (the fixtures pin a NUL-cut value as finding-free).
+        """
+        seen = raw.split("\0", 1)[0]
+        literal = sorted({c for c in seen if (c < " " and c not in "\t\n\r") or c == "\x7f"})
+        if not literal:
+            return
+        names = ", ".join(f"U+{ord(c):04X}" + (f" ({_CONTROL_NAMES[c]})" if c in _CONTROL_NAMES else "")
+                          for c in literal)
+        message = f"{spec.name}: the value holds the control character{'s' * (len(literal) > 1)} {names}; " \
+            f"WSL uses {_shown_value(spec, typed)}"
+        self.findings.append(
+            Finding.make(
+                "control-character",
+                message,
+                f"retype the line without control characters: wslconfig-assistant set {spec.name} VALUE",
+                key=spec.name,
+                line=entry.line,
+            )
+        )
 
     def unknown_finding(self, entry: Entry) -> Finding:
         name = entry.name
@@ -330,7 +361,10 @@ class _Evaluator:
                 key=name,
                 line=entry.line,
             )
-        guess = schema.suggest(name)
+        # A did-you-mean costs a fuzzy match against every key: a file of thousands of
+        # unknown keys (a pasted log, a generated file) gets it for the first ones only.
+        self.suggestions += 1
+        guess = schema.suggest(name) if self.suggestions <= _MAX_SUGGESTIONS else None
         return Finding.make(
             "unknown-key",
             f"WSL does not know the key {name} and ignores it",
@@ -398,6 +432,20 @@ def _value_fix(spec: KeySpec, exc: values.InvalidValueError) -> str:
         "ports": "3000,8080",
     }
     return f"write {spec.key}= followed by {examples.get(spec.type, 'a valid value')}"
+
+
+def _shown_value(spec: KeySpec, typed: object) -> str:
+    if isinstance(typed, bool):
+        return "true" if typed else "false"
+    if spec.type == "size" and isinstance(typed, int):
+        return values.format_size(typed)
+    if isinstance(typed, list):
+        return ",".join(map(str, typed))
+    return repr(typed) if isinstance(typed, str) else str(typed)
+
+
+_CONTROL_NAMES = {"\x08": "backspace", "\x0b": "vertical tab", "\x0c": "form feed",
+                  "\x1b": "ESC", "\x7f": "DEL"}
 
 
 def _show_char(ch: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Literal, NamedTuple
 
 Severity = Literal["error", "warning", "info"]
@@ -38,9 +39,30 @@ WARNING_CODES = frozenset(
         "non-ascii-value",
         "memory-no-swiotlb",
         "encoding-mixed-eol",
+        "control-character",
     }
 )
 INFO_CODES = frozenset({"setting-ignored", "encoding-note"})
+
+
+# What a message must not carry raw: C0 controls (ESC would drive the terminal, CR would
+# overwrite the line, NUL would cut it), DEL, C1 controls (0x9B is a one-byte CSI) and the
+# bidirectional overrides that make text read differently from what it is ("Trojan Source").
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def visible(text: str) -> str:
+    """``text`` with every unprintable character written as a Python-style escape (``\\x1b``)."""
+    if text.isascii() and text.isprintable():
+        return text
+    return _UNPRINTABLE.sub(_escape, text)
+
+
+def _escape(m: re.Match[str]) -> str:
+    code = ord(m.group())
+    if code == 9:
+        return "\\t"
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
 
 
 def default_severity(code: str) -> Severity:
@@ -70,7 +92,8 @@ class Finding(NamedTuple):
         line: int | None = None,
         severity: Severity | None = None,
     ) -> Finding:
-        return cls(code, message, fix, severity or default_severity(code), key, line)
+        # Messages quote the file's text: whatever it holds, they print as one plain line.
+        return cls(code, visible(message), visible(fix), severity or default_severity(code), key, line)
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -87,6 +110,8 @@ class Finding(NamedTuple):
         return self._replace(severity="error") if self.severity == "warning" else self
 
 
-def sort_key(finding: Finding) -> tuple[int, int, str]:
-    """Findings read top to bottom: by line, file-wide ones (no line) first."""
-    return (finding.line or 0, 0 if finding.severity == "error" else 1, finding.code)
+def sort_key(finding: Finding) -> tuple[int, int, str, str, str, str]:
+    """Findings read top to bottom: by line, file-wide ones (no line) first. The tail breaks
+    every tie (two `invalid-line` on one line), so any discovery order gives one list."""
+    return (finding.line or 0, 0 if finding.severity == "error" else 1, finding.code, finding.key or "",
+            finding.message, finding.fix)

@@ -25,6 +25,7 @@ Every table and key is optional: what is left out keeps the contract's default.
 
 from __future__ import annotations
 
+import codecs
 from collections.abc import Mapping
 from typing import NamedTuple
 
@@ -83,11 +84,16 @@ def load_policy(path: str) -> Policy:
     return parse_policy(_toml(path), path)
 
 
+# A policy is a few hundred bytes; anything this big is the wrong file (a disk image, a log),
+# and reading it whole would cost time and memory for nothing.
+MAX_BYTES = 1 << 20
+
+
 def read_bytes(path: str) -> bytes | None:
     """A policy file's bytes, None when it does not exist; UsageError when it cannot be read."""
     try:
         with open(path, "rb") as fh:
-            return fh.read()
+            data = fh.read(MAX_BYTES + 1)
     except FileNotFoundError:
         return None
     except IsADirectoryError:
@@ -95,16 +101,27 @@ def read_bytes(path: str) -> bytes | None:
     except OSError as exc:
         raise UsageError(f"cannot read the policy file {path}: {exc.strerror or exc}",
                          fix="check the path and its permissions") from None
+    if len(data) > MAX_BYTES:
+        raise UsageError(f"policy file {path} is larger than {MAX_BYTES >> 20} MB: a policy is a short TOML file",
+                         fix="check the path; `wslconfig-assistant policy init NEW.toml` writes a template")
+    return data
 
 
 def decode(path: str, data: bytes) -> str:
     """TOML is UTF-8; a BOM (Notepad's) is dropped."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or (len(data) > 1 and 0 in data[:2]):
+        # Windows PowerShell 5.1's `>` and Out-File write UTF-16.
+        raise UsageError(
+            f"policy file {path}: UTF-16 text, but TOML files are UTF-8",
+            fix="save it as UTF-8, e.g. in PowerShell: (Get-Content FILE) | Set-Content -Encoding utf8 FILE",
+        )
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
         raise UsageError(
-            f"policy file {path}: not UTF-8 (byte {exc.start}): TOML files are UTF-8",
-            fix="save the file as UTF-8",
+            f"policy file {path}: line {line}: byte 0x{data[exc.start]:02X} is not UTF-8: TOML files are UTF-8",
+            fix="save the file as UTF-8 (Notepad: File > Save as > Encoding: UTF-8)",
         ) from None
 
 
@@ -125,6 +142,9 @@ def loads(path: str, text: str) -> dict[str, object]:
     except tomllib.TOMLDecodeError as exc:
         raise UsageError(f"policy file {path}: not valid TOML: {exc}",
                          fix="fix the syntax there (strings need quotes: floor = \"2GB\"); " + INIT_FIX) from None
+    except RecursionError:  # arrays or inline tables nested thousands deep: tomllib recurses
+        raise UsageError(f"policy file {path}: not valid for a policy: values nested too deeply",
+                         fix="a policy's values are strings, numbers and true/false; " + INIT_FIX) from None
     return table
 
 
@@ -133,8 +153,12 @@ def parse_policy(data: Mapping[str, object], source: str) -> Policy:
     policy = DEFAULT._replace(source=source)
     for table, body in data.items():
         if table not in TABLES:
-            raise _bad(source, f"[{table}]", "is not a table of the policy file",
-                       _did_you_mean(table, TABLES, "tables: " + ", ".join(f"[{t}]" for t in TABLES)))
+            tables = "tables: " + ", ".join(f"[{t}]" for t in TABLES)
+            if not isinstance(body, Mapping):
+                raise _bad(source, _shown_key(table), "a key outside every table: the policy file has none",
+                           f"put keys under their table; {tables}")
+            raise _bad(source, f"[{_shown_key(table)}]", "is not a table of the policy file",
+                       _did_you_mean(table, TABLES, tables))
         if not isinstance(body, Mapping):
             raise _bad(source, table, f"must be a table ([{table}]), not {_type(body)}",
                        f"write it as a table: [{table}] on its own line, its keys below")
@@ -145,7 +169,7 @@ def parse_policy(data: Mapping[str, object], source: str) -> Policy:
             field = next((f for f in known if f.key == key), None)
             if field is None:
                 names = [f.key for f in known]
-                raise _bad(source, f"[{table}] {key}", "is not a key of this table",
+                raise _bad(source, f"[{table}] {_shown_key(key)}", "is not a key of this table",
                            _did_you_mean(key, names, "keys: " + ", ".join(names)))
             policy = _set_field(policy, field, value, source)
     requirements = data.get(REQUIRE)
@@ -189,6 +213,8 @@ def _size(value: object, where: str, source: str) -> int:
     if isinstance(value, int):
         if value < 0:
             raise _bad(source, where, "a size cannot be negative", 'floor = "1GB"')
+        if value >= 1 << 63:  # beyond TOML's 64-bit integers (tomllib does not check)
+            raise _bad(source, where, "the number is larger than any memory WSL can give", 'floor = "1GB"')
         return value
     try:
         return values.parse_size(value)
@@ -270,7 +296,18 @@ _VIRTIOFS_OFF: dict[str, object] = {"wsl2.virtiofs": False, "wsl2.virtio": False
 
 
 def _bad(source: str, where: str, message: str, fix: str) -> UsageError:
-    return UsageError(f"policy file {source}: {where}: {message}", fix=fix)
+    from wslconfig_assistant.findings import visible  # noqa: PLC0415
+
+    # Keys and values come from the file: they print as plain text, whatever they hold.
+    return UsageError(visible(f"policy file {source}: {where}: {message}"), fix=visible(fix))
+
+
+def _shown_key(name: str) -> str:
+    """A TOML key as the user wrote it, made safe to print (quoted when it is not a bare key)."""
+    if name and all(c.isascii() and (c.isalnum() or c in "_-") for c in name):
+        return name
+    shown = name if len(name) <= 60 else name[:57] + "..."
+    return '"' + shown.encode("unicode_escape").decode("ascii").replace('"', '\\"') + '"'
 
 
 def _type(value: object) -> str:
