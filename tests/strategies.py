@@ -7,22 +7,69 @@ physical lines with their line endings and encodes them.
 
 Also here: edit requests (a key, a value as a user types it, and the value WSL must
 read back), written from the grammars in wsl-source.md / wsl-reader-surprises.md,
-independently of ``canonical.py``.
+independently of ``canonical.py``; byte-level mutations of the shared corpus (bit flips,
+byte inserts and deletes, hostile byte sequences, splices of two corpus files, UTF-16
+re-encoding); and the fuzz budgets (``budget``), one place for every Hypothesis count.
 """
 
 from __future__ import annotations
 
-import dataclasses
+import itertools
+import os
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NamedTuple
 
+from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
 from wslconfig_assistant import schema
+from wslconfig_assistant.findings import Finding, sort_key
 from wslconfig_assistant.schema import KeySpec
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-CORPUS_DIR = REPO_ROOT.parent / "shared" / "corpus" / "wslconfig"
+try:
+    from conftest import CORPUS_DIR
+except ImportError:  # imported as tests.strategies from outside pytest
+    from tests.conftest import CORPUS_DIR
+
+# -- budgets ---------------------------------------------------------------------------
+
+#: Every property runs its CI budget (the ``budget(n)`` next to it, counted in TESTING.md);
+#: this variable raises every one of them at once, e.g. WSLCONFIG_FUZZ_EXAMPLES=5000.
+FUZZ_ENV = "WSLCONFIG_FUZZ_EXAMPLES"
+#: The opt-in long runs (``-m slow``) draw at least this many inputs each.
+SLOW_EXAMPLES = 100_000
+
+
+def examples(ci: int) -> int:
+    """How many examples a property with CI budget ``ci`` draws in this run."""
+    override = os.environ.get(FUZZ_ENV)
+    return int(override) if override else ci
+
+
+def budget(ci: int) -> settings:
+    """Hypothesis settings for one property: ``ci`` examples unless $WSLCONFIG_FUZZ_EXAMPLES says more."""
+    return settings(
+        max_examples=examples(ci),
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
+
+
+def canonically_ordered(found: Sequence[Finding]) -> bool:
+    """Sorted by ``findings.sort_key`` with no ties between different findings: then every
+    permutation of the list (any order the checks discover them in) sorts to this one list."""
+    return all(sort_key(a) < sort_key(b) or a == b for a, b in itertools.pairwise(found))
+
+
+def slow_budget() -> settings:
+    """The long opt-in run: at least SLOW_EXAMPLES inputs (more when $WSLCONFIG_FUZZ_EXAMPLES says so)."""
+    return settings(
+        max_examples=max(SLOW_EXAMPLES, int(os.environ.get(FUZZ_ENV) or 0)),
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+    )
+
 
 # -- arbitrary bytes -------------------------------------------------------------------
 
@@ -199,8 +246,7 @@ def header_line(draw: st.DrawFn, names: Sequence[str] = VALID_HEADERS) -> str:
     return f"{draw(BLANKS)}[{name}]{trailer}"
 
 
-@dataclasses.dataclass(frozen=True)
-class Section:
+class Section(NamedTuple):
     header: str
     body: tuple[tuple[str, ...], ...]  # units; a unit is one or more physical lines
 
@@ -208,8 +254,7 @@ class Section:
         return [self.header, *(line for unit in self.body for line in unit)]
 
 
-@dataclasses.dataclass(frozen=True)
-class Layout:
+class Layout(NamedTuple):
     preamble: tuple[tuple[str, ...], ...]
     sections: tuple[Section, ...]
 
@@ -219,8 +264,7 @@ class Layout:
         ]
 
 
-@dataclasses.dataclass(frozen=True)
-class Rendering:
+class Rendering(NamedTuple):
     eol_mode: str  # "uniform" or "mixed"
     eols: tuple[str, ...]  # one per physical line (the last may be unused)
     final_newline: bool
@@ -257,8 +301,7 @@ def renderings(draw: st.DrawFn, n_lines: int, eol_choices: Sequence[str] = EOLS)
     return Rendering(mode, eols, draw(st.booleans()), draw(st.sampled_from(ENCODINGS)))
 
 
-@dataclasses.dataclass(frozen=True)
-class GeneratedFile:
+class GeneratedFile(NamedTuple):
     layout: Layout
     rendering: Rendering
     text: str
@@ -297,8 +340,7 @@ _ORDER_FREE_KEYS = tuple(
 ) + UNKNOWN_KEYS
 
 
-@dataclasses.dataclass(frozen=True)
-class ShuffleCase:
+class ShuffleCase(NamedTuple):
     preamble_text: str
     section_texts: tuple[str, ...]  # each ends with LF or CRLF
     encoding: str
@@ -336,8 +378,7 @@ def shuffle_cases(draw: st.DrawFn) -> ShuffleCase:
 # -- edit requests ---------------------------------------------------------------------
 
 
-@dataclasses.dataclass(frozen=True)
-class EditRequest:
+class EditRequest(NamedTuple):
     spec: KeySpec
     user_value: str  # as typed on the command line
     expected: object  # what WSL must read back
@@ -413,29 +454,84 @@ def corpus_files() -> list[Path]:
     return sorted(CORPUS_DIR.glob("*.wslconfig")) if CORPUS_DIR.is_dir() else []
 
 
-@dataclasses.dataclass(frozen=True)
-class Mutation:
-    op: str  # flip | insert | delete
-    where: float  # position as a fraction of the length, so it fits any file
+CORPUS: list[bytes] = [path.read_bytes() for path in corpus_files()]
+
+UTF16LE_BOM = b"\xff\xfe"
+#: Byte sequences that steer the decoder or the reader, inserted whole: NUL (BOM-less
+#: UTF-16 detection, ends a value), CR alone, Ctrl-Z (end of file for WSL), U+FFFF in
+#: UTF-8 (a silent line break for WSL), the three BOMs in the middle of a file, lone
+#: UTF-16 surrogates (both byte orders; meaningful after a ``utf16`` mutation), a UTF-8
+#: encoded surrogate and an overlong NUL (invalid UTF-8), a backslash at a line end,
+#: a stray quote, and a header on a line of its own.
+HOSTILE: tuple[bytes, ...] = (
+    b"\x00",
+    b"\x00\x00",
+    b"\r",
+    b"\x1a",
+    "\uffff".encode(),
+    b"\xef\xbb\xbf",
+    UTF16LE_BOM,
+    b"\xfe\xff",
+    b"\x00\xd8",  # U+D800, UTF-16LE
+    b"\x00\xdc",  # U+DC00, UTF-16LE
+    b"\xd8\x00",  # U+D800, UTF-16BE
+    b"\xed\xa0\x80",  # U+D800 "in UTF-8" (CESU): invalid
+    b"\xc0\x80",  # overlong NUL: invalid
+    b"\\\r\n",
+    b"\"",
+    b"\r\n[wsl2]\r\n",
+)
+
+
+class Mutation(NamedTuple):
+    """One byte-level change. ``where`` is a fraction of the length, so it fits any file."""
+
+    op: str  # flip | insert | delete | hostile | splice | utf16
+    where: float
     byte: int
+    payload: bytes = b""  # hostile: the bytes to insert; splice: the other file's tail
 
     def apply(self, data: bytearray) -> None:
-        pos = min(int(self.where * len(data)), max(len(data) - 1, 0))
+        pos = min(int(self.where * len(data)), len(data))
         if self.op == "insert":
-            data.insert(min(pos, len(data)), self.byte)
-        elif not data:
-            return
-        elif self.op == "flip":
-            data[pos] ^= 1 << (self.byte % 8)
-        else:
-            del data[pos]
+            data.insert(pos, self.byte)
+        elif self.op == "hostile":
+            if len(self.payload) == 2 and data[:2] in (UTF16LE_BOM, b"\xfe\xff"):
+                pos -= pos % 2  # a whole UTF-16 code unit
+            data[pos:pos] = self.payload
+        elif self.op == "splice":  # this file's head, then another file's tail
+            data[pos:] = self.payload
+        elif self.op == "utf16":  # as Notepad's "Unicode" saves it, when the bytes are text
+            try:
+                text = bytes(data).decode("utf-8")
+            except UnicodeDecodeError:
+                return
+            data[:] = UTF16LE_BOM + text.encode("utf-16-le")
+        elif data:
+            pos = min(pos, len(data) - 1)
+            if self.op == "flip":
+                data[pos] ^= 1 << (self.byte % 8)
+            else:
+                del data[pos]
 
 
-MUTATIONS = st.builds(
-    Mutation,
-    st.sampled_from(("flip", "insert", "delete")),
-    st.floats(0, 1, allow_nan=False),
-    st.one_of(st.sampled_from(_INTERESTING_BYTES), st.integers(0, 255)),
+_FRACTION = st.floats(0, 1, allow_nan=False)
+
+
+def _splice(where: float, other: bytes, cut: float) -> Mutation:
+    return Mutation("splice", where, 0, other[int(cut * len(other)):])
+
+
+MUTATIONS = st.one_of(
+    st.builds(
+        Mutation,
+        st.sampled_from(("flip", "insert", "delete")),
+        _FRACTION,
+        st.one_of(st.sampled_from(_INTERESTING_BYTES), st.integers(0, 255)),
+    ),
+    st.builds(Mutation, st.just("hostile"), _FRACTION, st.just(0), st.sampled_from(HOSTILE)),
+    st.builds(_splice, _FRACTION, st.sampled_from(CORPUS or [b""]), _FRACTION),
+    st.just(Mutation("utf16", 0.0, 0)),
 )
 
 
@@ -444,3 +540,36 @@ def mutate(raw: bytes, mutations: Sequence[Mutation]) -> bytes:
     for mutation in mutations:
         mutation.apply(data)
     return bytes(data)
+
+
+def systematic_mutations(raw: bytes, other: bytes) -> list[tuple[str, bytes]]:
+    """A fixed, countable set of mutants of one corpus file (``other``: the file to splice with).
+
+    At 7 places (start, second byte, thirds, half, last byte, end): every HOSTILE sequence
+    inserted, one random-free bit flip per bit, a byte deleted, the file cut short; splices
+    with ``other`` at 3x3 cut points; and the file re-encoded as UTF-16LE with a BOM, then
+    with a lone surrogate at 3 code-unit boundaries.
+    """
+    n = len(raw)
+    places = sorted({0, min(1, n), n // 3, n // 2, 2 * n // 3, max(n - 1, 0), n})
+    out: list[tuple[str, bytes]] = []
+    for at in places:
+        for i, seq in enumerate(HOSTILE):
+            out.append((f"hostile{i}@{at}", raw[:at] + seq + raw[at:]))
+        if at < n:
+            for bit in range(8):
+                out.append((f"flip{bit}@{at}", raw[:at] + bytes([raw[at] ^ 1 << bit]) + raw[at + 1:]))
+            out.append((f"delete@{at}", raw[:at] + raw[at + 1:]))
+        out.append((f"cut@{at}", raw[:at]))
+    for a in (0.25, 0.5, 0.75):
+        for b in (0.25, 0.5, 0.75):
+            out.append((f"splice{a}:{b}", raw[: int(a * n)] + other[int(b * len(other)):]))
+    try:
+        wide = UTF16LE_BOM + raw.decode("utf-8").encode("utf-16-le")
+    except UnicodeDecodeError:
+        return out
+    out.append(("utf16", wide))
+    for at in (2, len(wide) // 2 - len(wide) // 2 % 2, len(wide)):
+        for unit in (b"\x00\xd8", b"\x00\xdc"):
+            out.append((f"utf16+{unit.hex()}@{at}", wide[:at] + unit + wide[at:]))
+    return out
