@@ -10,17 +10,16 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import sys
 import time
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import CliResult, cli_env, parse_json_doc, run_cli, run_in_pty, tree_digest
+from conftest import CliResult, cli_env, parse_json_doc, run_cli, run_in_pty, simulator_exe, tree_digest
 
 from wslconfig_assistant.updating import SHUTDOWN_WARNING
 
-posix_only = pytest.mark.skipif(os.name != "posix", reason="a POSIX wrapper script and pty")
+posix_only = pytest.mark.skipif(os.name != "posix", reason="a pseudo-terminal (pty) is POSIX-only")
 
 VERSION = ["--version"]
 UPDATE_PRE = ["--update", "--pre-release"]
@@ -30,14 +29,7 @@ NEWEST = "2.9.4.0"
 
 
 def _sim_exe(tmp_path: Path) -> str:
-    found = shutil.which("wslconfig-assistant-wsl-sim")
-    if found:
-        return found
-    script = tmp_path / "wsl-sim.sh"
-    script.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m wslconfig_assistant.simulator "$@"\n',
-                      encoding="utf-8")
-    script.chmod(0o755)
-    return str(script)
+    return shutil.which("wslconfig-assistant-wsl-sim") or simulator_exe(tmp_path, name="wsl-sim")
 
 
 class Machine:

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import run_cli
+from conftest import cli_env, run_cli
 
 from wslconfig_assistant import updating
 from wslconfig_assistant.wslfacts import Wsl
@@ -55,7 +55,7 @@ def test_validate_online_reports_old_versions_and_never_starts_the_vm(profile: P
     assert "title=kernel-too-old" in result.stdout
     assert "title=devicehost-too-old" in result.stdout
     assert calls(profile) == [["--version"]]
-    assert json.loads((profile / ".wsl-sim.json").read_text())["vm_running"] is False
+    assert json.loads((profile / ".wsl-sim.json").read_text(encoding="utf-8"))["vm_running"] is False
 
 
 @pytest.mark.parametrize("language", ["de-DE", "ja-JP", "zh-TW", "ru-RU"])
@@ -99,11 +99,11 @@ def test_custom_kernel_fails_closed_until_it_runs(profile: Path, sim: str) -> No
 def test_running_kernel_and_shutdown_required(profile: Path, sim: str) -> None:
     (profile / ".wslconfig").write_bytes(COMPLIANT)
     state(profile, wsl_version="2.7.3.0")
-    env = {**os.environ, "WSLCONFIG_ASSISTANT_PROFILE": str(profile)}
-    subprocess.run([sim, "-e", "true"], env=env, check=False, capture_output=True)  # boots the VM on 2.7.3
-    data = json.loads((profile / ".wsl-sim.json").read_text())
+    env = cli_env({"WSLCONFIG_ASSISTANT_PROFILE": str(profile)})
+    subprocess.run([sim, "-e", "true"], env=env, check=False, capture_output=True, timeout=60)  # boots the VM on 2.7.3
+    data = json.loads((profile / ".wsl-sim.json").read_text(encoding="utf-8"))
     data.update(wsl_version="2.9.4.0", calls=[])  # installed meanwhile; the VM keeps running
-    (profile / ".wsl-sim.json").write_text(json.dumps(data))
+    (profile / ".wsl-sim.json").write_text(json.dumps(data), encoding="utf-8")
     result = cli(profile, sim, "versions", "--running-kernel", "--json")
     doc = json.loads(result.stdout)
     assert doc["versions"]["running-kernel"]["version"] == "6.6.114.1-microsoft-standard-WSL2"
@@ -134,9 +134,9 @@ def test_verify_walks_the_chain_to_the_fast_path(profile: Path, sim: str) -> Non
     # The user fixes the config and updates; the running VM still has the old boot.
     config.write_bytes(COMPLIANT)
     os.utime(config, (time.time() + 5, time.time() + 5))  # changed after the VM started
-    data = json.loads((profile / ".wsl-sim.json").read_text())
+    data = json.loads((profile / ".wsl-sim.json").read_text(encoding="utf-8"))
     data["wsl_version"] = "2.8.11.0"
-    (profile / ".wsl-sim.json").write_text(json.dumps(data))
+    (profile / ".wsl-sim.json").write_text(json.dumps(data), encoding="utf-8")
     stale = json.loads(cli(profile, sim, "verify", "--json").stdout)
     stale_links = {link["name"]: link["ok"] for link in stale["chain"]}
     assert stale_links["restart"] is False
@@ -145,7 +145,8 @@ def test_verify_walks_the_chain_to_the_fast_path(profile: Path, sim: str) -> Non
     # After `wsl --shutdown` the VM boots with the new config: every link holds.
     os.utime(config, (time.time() - 60, time.time() - 60))
     assert cli(profile, sim, "--json", "versions").returncode == 0
-    subprocess.run([sim, "--shutdown"], env={**os.environ, "WSLCONFIG_ASSISTANT_PROFILE": str(profile)}, check=True)
+    subprocess.run([sim, "--shutdown"], env=cli_env({"WSLCONFIG_ASSISTANT_PROFILE": str(profile)}), check=True,
+                   timeout=60)
     after = json.loads(cli(profile, sim, "verify", "--json").stdout)
     assert after["exit_code"] == 0, after["chain"]
     assert all(link["ok"] for link in after["chain"])
@@ -181,4 +182,4 @@ def test_shutdown(profile: Path, sim: str, monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.setenv("WSLCONFIG_ASSISTANT_PROFILE", str(profile))
     state(profile, vm_running=True)
     updating.shutdown(Wsl(sim))
-    assert json.loads((profile / ".wsl-sim.json").read_text())["vm_running"] is False
+    assert json.loads((profile / ".wsl-sim.json").read_text(encoding="utf-8"))["vm_running"] is False

@@ -318,6 +318,8 @@ def on_machine(machine: Machine, monkeypatch: pytest.MonkeyPatch) -> Machine:
     monkeypatch.setenv("WSLCONFIG_ASSISTANT_PROFILE", str(machine.profile))
     monkeypatch.setenv("WSLCONFIG_ASSISTANT_WSL_EXE", machine.exe)
     monkeypatch.setenv("WSLCONFIG_ASSISTANT_HOST_MEMORY", HOST_MEMORY)
+    # DeviceHost from the release table, never from this machine's WSL install (as in cli_env).
+    monkeypatch.setenv("WSLCONFIG_ASSISTANT_WSL_INSTALL_DIR", cli_env()["WSLCONFIG_ASSISTANT_WSL_INSTALL_DIR"])
     monkeypatch.setenv("PYTHONPATH", cli_env()["PYTHONPATH"])
     return machine
 
@@ -407,6 +409,7 @@ def test_off_windows_without_a_profile_setup_uses_the_demo_sandbox(monkeypatch: 
     monkeypatch.delenv("WSLCONFIG_ASSISTANT_PROFILE", raising=False)
     monkeypatch.delenv("WSLCONFIG_ASSISTANT_WSL_EXE", raising=False)
     monkeypatch.setattr("wslconfig_assistant.commands.setup._no_windows_profile", lambda: True)
+    monkeypatch.setenv("WSLCONFIG_ASSISTANT_WSL_INSTALL_DIR", cli_env()["WSLCONFIG_ASSISTANT_WSL_INSTALL_DIR"])
     monkeypatch.setenv("PYTHONPATH", cli_env()["PYTHONPATH"])
     code, prompter, out = run_wizard([None] * 6)
     assert code == 0, out

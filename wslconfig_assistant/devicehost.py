@@ -47,14 +47,29 @@ def install_dir() -> str | None:
 
 
 def _registry_install_location() -> str | None:  # pragma: win32 cover
+    return registry_string(_MSI_KEY, "InstallLocation")
+
+
+def registry_string(subkey: str, name: str, *, hive: int | None = None) -> str | None:  # pragma: win32 cover
+    """A string value from the registry (HKLM unless ``hive`` says otherwise), or None when the
+    key or value is missing, empty or not a string. The 64-bit view is read even from a 32-bit
+    Python (which would otherwise be redirected to WOW6432Node, where WSL writes nothing);
+    REG_EXPAND_SZ is expanded as Windows would."""
+    if sys.platform != "win32":
+        return None
     import winreg  # noqa: PLC0415 - Windows only
 
     try:
-        with winreg.OpenKey(winreg.HKEY_LOCAL_MACHINE, _MSI_KEY) as key:  # type: ignore[attr-defined,unused-ignore]
-            value, _kind = winreg.QueryValueEx(key, "InstallLocation")  # type: ignore[attr-defined,unused-ignore]
+        with winreg.OpenKey(winreg.HKEY_LOCAL_MACHINE if hive is None else hive, subkey, 0,
+                            winreg.KEY_READ | winreg.KEY_WOW64_64KEY) as key:
+            value, kind = winreg.QueryValueEx(key, name)
     except OSError:
         return None
-    return str(value) if value else None
+    if kind not in (winreg.REG_SZ, winreg.REG_EXPAND_SZ) or not isinstance(value, str):
+        return None
+    if kind == winreg.REG_EXPAND_SZ:
+        value = winreg.ExpandEnvironmentStrings(value)
+    return value or None
 
 
 def file_version(path: str) -> str | None:

@@ -52,6 +52,9 @@ def _proc_meminfo() -> int | None:
 
 
 def _windows_total_memory() -> int | None:  # pragma: win32 cover
+    """GlobalMemoryStatusEx's ullTotalPhys: the physical memory Windows can use (what WSL halves)."""
+    if sys.platform != "win32":
+        return None
     import ctypes  # noqa: PLC0415 - Windows only
     from ctypes import wintypes  # noqa: PLC0415
 
@@ -70,6 +73,10 @@ def _windows_total_memory() -> int | None:  # pragma: win32 cover
 
     status = MemoryStatusEx()
     status.dwLength = ctypes.sizeof(MemoryStatusEx)
-    if not ctypes.windll.kernel32.GlobalMemoryStatusEx(ctypes.byref(status)):  # type: ignore[attr-defined,unused-ignore]
+    kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)
+    call = kernel32.GlobalMemoryStatusEx
+    call.argtypes = (ctypes.POINTER(MemoryStatusEx),)
+    call.restype = wintypes.BOOL
+    if not call(ctypes.byref(status)):
         return None
-    return int(status.ullTotalPhys)
+    return int(status.ullTotalPhys) or None

@@ -47,21 +47,37 @@ def _wants_color(stream: TextIO, no_color: bool) -> bool:
     isatty = getattr(stream, "isatty", None)
     if not (isatty and isatty()):
         return False
-    return _enable_windows_vt() if sys.platform == "win32" else True
+    return _enable_windows_vt(stream) if sys.platform == "win32" else True
 
 
-def _enable_windows_vt() -> bool:  # pragma: win32 cover
-    """Switch the Windows console to VT mode; conhost without it would print escape codes."""
+_ENABLE_VIRTUAL_TERMINAL_PROCESSING = 0x0004
+
+
+def _enable_windows_vt(stream: TextIO) -> bool:  # pragma: win32 cover
+    """Switch the console behind ``stream`` to VT mode (conhost without it would print escape
+    codes), and say whether it is on. The stream's own handle, not STD_OUTPUT_HANDLE: with
+    ``--json > file`` people's text goes to stderr, which may be the console when stdout is not."""
+    if sys.platform != "win32":
+        return False
     try:
         import ctypes  # noqa: PLC0415 - Windows only
+        import msvcrt  # noqa: PLC0415
+        from ctypes import wintypes  # noqa: PLC0415
 
-        kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined,unused-ignore]
-        handle = kernel32.GetStdHandle(-11)
-        mode = ctypes.c_ulong()
-        if not kernel32.GetConsoleMode(handle, ctypes.byref(mode)):
-            return False
-        return bool(kernel32.SetConsoleMode(handle, mode.value | 0x0004))
-    except (AttributeError, OSError):
+        handle = msvcrt.get_osfhandle(stream.fileno())
+        kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)
+        get_mode, set_mode = kernel32.GetConsoleMode, kernel32.SetConsoleMode
+        get_mode.argtypes = (wintypes.HANDLE, ctypes.POINTER(wintypes.DWORD))
+        get_mode.restype = wintypes.BOOL
+        set_mode.argtypes = (wintypes.HANDLE, wintypes.DWORD)
+        set_mode.restype = wintypes.BOOL
+        mode = wintypes.DWORD()
+        if not get_mode(handle, ctypes.byref(mode)):
+            return False  # not a console (a pipe, a file, a mintty pty)
+        if mode.value & _ENABLE_VIRTUAL_TERMINAL_PROCESSING:
+            return True
+        return bool(set_mode(handle, mode.value | _ENABLE_VIRTUAL_TERMINAL_PROCESSING))
+    except (AttributeError, OSError, ValueError):  # no fileno (io.UnsupportedOperation is an OSError)
         return False
 
 
