@@ -35,6 +35,20 @@ EXAMPLES = {
     "  wslconfig-assistant apply --shutdown\n"
     "  wslconfig-assistant apply --policy team.toml --set wsl2.networkingMode=Mirrored --json",
     "policy": "wslconfig-assistant policy init\n  wslconfig-assistant policy init team.toml",
+    "dsc": "'{\"memory\": \"8GB\"}' | wslconfig-assistant dsc test\n"
+    "  dsc resource set -r WslconfigAssistant/WslConfig --input '{\"updateWsl\": true}'",
+    "completion": "wslconfig-assistant completion powershell | Out-String | Invoke-Expression\n"
+    "  source <(wslconfig-assistant completion bash)",
+}
+
+# The examples of the second-level commands (`policy init`, `dsc get`, ...).
+SUB_EXAMPLES = {
+    ("policy", "init"): "wslconfig-assistant policy init team.toml",
+    ("dsc", "get"): "'{}' | wslconfig-assistant dsc get",
+    ("dsc", "test"): "'{\"memory\": \"8GB\", \"policy\": \"C:\\\\it\\\\team.toml\"}' | wslconfig-assistant dsc test",
+    ("dsc", "set"): "'{\"memory\": \"8GB\", \"updateWsl\": true}' | wslconfig-assistant dsc set",
+    ("dsc", "manifest"): "wslconfig-assistant dsc manifest --output "
+    "(Split-Path (Get-Command wslconfig-assistant).Source)",
 }
 
 
@@ -160,19 +174,44 @@ def _apply(add: Adder) -> None:
     _policy_option(p)
 
 
-def _policy(add: Adder) -> None:
-    p = add("policy", "policy files: `policy init [PATH]` writes or updates a commented template")
+def _actions(p: argparse.ArgumentParser, command: str, dest: str,
+             actions: Sequence[tuple[str, str]]) -> dict[str, argparse.ArgumentParser]:
+    """Second-level commands (`policy init`, `dsc get`), each with the global options and an example."""
     common = _Parser(add_help=False, formatter_class=_formatter)
     _global_options(common, suppress=True)
-    sub = p.add_subparsers(dest="policy_command", metavar="ACTION", parser_class=_Parser, required=True)
-    init = sub.add_parser(
-        "init", parents=[common], formatter_class=_raw_formatter,
-        help="write a commented policy template, or add what an existing one lacks (values and comments kept)",
-        description="write a commented policy template, or add what an existing one lacks "
-        "(values and comments kept)",
-        epilog="example:\n  wslconfig-assistant policy init team.toml",
-    )
+    sub = p.add_subparsers(dest=dest, metavar="ACTION", parser_class=_Parser, required=True)
+    return {
+        name: sub.add_parser(name, parents=[common], formatter_class=_raw_formatter, help=help_text,
+                             description=help_text, epilog=f"example:\n  {SUB_EXAMPLES[(command, name)]}")
+        for name, help_text in actions
+    }
+
+
+def _policy(add: Adder) -> None:
+    p = add("policy", "policy files: `policy init [PATH]` writes or updates a commented template")
+    init = _actions(p, "policy", "policy_command", [
+        ("init", "write a commented policy template, or add what an existing one lacks (values and comments kept)"),
+    ])["init"]
     init.add_argument("path", metavar="PATH", nargs="?", help="default: ./wslconfig-policy.toml")
+
+
+def _dsc(add: Adder) -> None:
+    p = add("dsc", "a DSC v3 resource (for WinGet configuration and `dsc`): JSON in, JSON lines out")
+    parsers = _actions(p, "dsc", "dsc_command", [
+        ("get", "the instance's actual state; never writes"),
+        ("test", "the actual state with _inDesiredState, then the properties out of the desired state; "
+                 "never writes"),
+        ("set", "apply's core: make the instance comply (one lossless write, with a backup), then its state "
+                "and the properties that changed"),
+        ("manifest", "print the resource manifest, or write it where DSC finds it (a folder on PATH)"),
+    ])
+    parsers["manifest"].add_argument("--output", metavar="DIR",
+                                     help="write wslconfig-assistant.dsc.resource.json into this folder")
+
+
+def _completion(add: Adder) -> None:
+    p = add("completion", "print a shell completion script (PowerShell, or bash inside WSL)")
+    p.add_argument("shell", metavar="SHELL", choices=("powershell", "bash"), help="powershell or bash")
 
 
 def _backups(add: Adder) -> None:
@@ -199,7 +238,7 @@ def _setup(add: Adder) -> None:
 COMMANDS: dict[str, Callable[[Adder], None]] = {
     "setup": _setup, "show": _show, "get": _get, "set": _set, "unset": _unset, "validate": _validate,
     "versions": _versions, "verify": _verify, "backups": _backups, "restore": _restore, "demo": _demo,
-    "apply": _apply, "policy": _policy,
+    "apply": _apply, "policy": _policy, "dsc": _dsc, "completion": _completion,
 }
 
 
@@ -254,6 +293,16 @@ def _dispatch(args: argparse.Namespace) -> int:
         from wslconfig_assistant.commands.demo import demo  # noqa: PLC0415
 
         return demo(console=console, json_mode=args.json, interactive=not args.non_interactive)
+    if args.command == "completion":
+        from wslconfig_assistant.commands.completion import completion  # noqa: PLC0415
+
+        return completion(args.shell)
+    if args.command == "dsc":
+        from wslconfig_assistant.commands import dsc  # noqa: PLC0415
+
+        if args.dsc_command == "manifest":
+            return dsc.write_manifest(args.output)
+        return dsc.dsc(args.dsc_command, config=args.config, wsl_exe=args.wsl_exe)
     if args.command == "policy":
         from wslconfig_assistant.commands.policy_init import policy_init  # noqa: PLC0415
 

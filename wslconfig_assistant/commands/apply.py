@@ -60,9 +60,33 @@ class WslSteps(NamedTuple):
         return report is not None and report.after is not None and report.after.wsl != report.before.wsl
 
 
+class ApplyRun(NamedTuple):
+    """What one run of apply's core did: the plan, the wsl.exe steps, the findings at the end."""
+
+    plan: planning.ConfigPlan
+    steps: WslSteps
+    findings: list[Finding]
+    code: int  # apply's exit code
+    backup: Backup | None
+
+
 def apply(ctx: Context, *, policy: Policy = DEFAULT, memory: str | None = None, sets: Sequence[str] = (),
           dry_run: bool = False, no_update: bool = False, shutdown: bool = False,
           update_timeout: float | None = None) -> int:
+    run = run_apply(ctx, policy=policy, memory=memory, sets=sets, dry_run=dry_run, no_update=no_update,
+                    shutdown=shutdown, update_timeout=update_timeout)
+    _report(ctx, policy, run.plan, run.steps, run.findings, code=run.code, backup=run.backup, dry_run=dry_run,
+            no_update=no_update, shutdown=shutdown)
+    return run.code
+
+
+def run_apply(ctx: Context, *, policy: Policy = DEFAULT, memory: str | None = None, sets: Sequence[str] = (),
+              dry_run: bool = False, no_update: bool = False, shutdown: bool = False,
+              update_timeout: float | None = None) -> ApplyRun:
+    """apply's core, without the report: `apply` and `dsc set` both run exactly this.
+
+    With ``ctx.json`` nothing goes to stdout (progress goes to ``ctx.console``).
+    """
     host, _source = host_memory()
     doc = ctx.load()
     plan = planning.plan_config(doc, policy, host, memory=memory, sets=sets)
@@ -70,10 +94,7 @@ def apply(ctx: Context, *, policy: Policy = DEFAULT, memory: str | None = None, 
         steps = _wsl_steps(ctx, policy, plan, dry_run=True, allow_update=False, want_shutdown=False,
                            timeout=update_timeout)
         findings = sorted(doc.findings(policy, host) + steps.gate_findings, key=sort_key)
-        code = _exit_code(findings, steps)
-        _report(ctx, policy, plan, steps, findings, code=code, backup=None, dry_run=True,
-                no_update=no_update, shutdown=shutdown)
-        return code
+        return ApplyRun(plan, steps, findings, _exit_code(findings, steps), None)
     backup = _write(ctx, plan)
     if plan.changed and not ctx.json:  # shown now: the update may take minutes
         con = ctx.console
@@ -90,10 +111,7 @@ def apply(ctx: Context, *, policy: Policy = DEFAULT, memory: str | None = None, 
             "wsl --shutdown   (running distros stop; or run apply with --shutdown)",
         ))
     findings.sort(key=sort_key)
-    code = _exit_code(findings, steps)
-    _report(ctx, policy, plan, steps, findings, code=code, backup=backup, dry_run=False,
-            no_update=no_update, shutdown=shutdown)
-    return code
+    return ApplyRun(plan, steps, findings, _exit_code(findings, steps), backup)
 
 
 def _exit_code(findings: list[Finding], steps: WslSteps) -> int:
