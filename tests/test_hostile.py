@@ -414,6 +414,30 @@ def test_messages_never_carry_the_files_control_characters(tmp_path: Path) -> No
     assert f"{config}:5: warning [non-ascii-value]" in result.stdout
 
 
+def test_show_escapes_a_valid_values_trailing_controls(tmp_path: Path) -> None:
+    # WSL cuts the value at the NUL, so the setting is valid; what follows must still not reach
+    # the terminal raw through `show`'s "as written" column.
+    config = tmp_path / ".wslconfig"
+    config.write_bytes(b"[wsl2]\r\nmemory=4GB\x00\x1b[2J\r\nkernelCommandLine=quiet\x1b[31m\r\n")
+    result = run_cli("--config", config, "show")
+    assert_clean(result)
+    assert result.returncode == 0, result.stderr
+    _no_raw_controls(result.stdout)
+    assert "\\x1b[31m" in result.stdout
+
+
+def test_apply_never_echoes_an_injected_set_argument_raw(tmp_path: Path) -> None:
+    config = tmp_path / ".wslconfig"
+    config.write_bytes(BASE)
+    for item in ("wsl2.kernelCommandLine=x\n[y]", "wsl2.no\x1b[2Jsuch=1", "wsl2.memory=8\nGB"):
+        result = run_cli("--config", config, "apply", "--no-update", "--dry-run", "--set", item)
+        assert_clean(result)
+        assert result.returncode == 2, (item, result.stderr)
+        _no_raw_controls(result.stderr)
+        assert not any(line.startswith("[y]") for line in result.stderr.splitlines())
+    assert config.read_bytes() == BASE
+
+
 # =====================================================================================
 # Non-ASCII text: every string and path key
 # =====================================================================================

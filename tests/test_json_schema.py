@@ -160,6 +160,18 @@ def test_unreadable_config_exit_3(validator: Any, run: Run, config: Path) -> Non
     assert "folder" in doc["error"]["message"]
 
 
+@pytest.mark.parametrize("fmt", [("--format", "json"), ("--format=json",)])
+def test_validate_format_json_reports_failures_as_json_too(validator: Any, run: Run, config: Path,
+                                                            fmt: tuple[str, ...]) -> None:
+    # A pipeline writes stdout to a file: a failure must leave a document there, not nothing.
+    config.mkdir()
+    doc = checked(validator, run("validate", "--offline", *fmt), "validate", 3)
+    assert "folder" in doc["error"]["message"]
+    bad_policy = checked(validator, run("validate", "--offline", *fmt, "--policy", config / "none.toml"),
+                         "validate", 2)
+    assert bad_policy["error"]["fix"]
+
+
 def test_refused_edit_of_an_undecodable_file_exit_3(validator: Any, run: Run, config: Path) -> None:
     config.write_bytes(b"\xfe\xff\x00[\x00w")  # UTF-16BE: WSL cannot read it, so we will not edit it
     checked(validator, run("set", "wsl2.virtiofs", "true", "--json"), "set", 3)

@@ -440,6 +440,21 @@ def test_explicit_then_env_then_path_then_systemroot(tmp_path: Path, clean_looku
     assert find_wsl_exe("wsl.exe") == on_path  # a bare name is looked up on PATH
 
 
+def test_current_folder_and_relative_path_entries_are_never_searched(
+        tmp_path: Path, clean_lookup: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # shutil.which on Windows tries the current folder first: a wsl.exe planted in a checked-out
+    # repository must not run in place of WSL's.
+    planted = tmp_path / "repo"
+    planted.mkdir()
+    wrapper(planted / "wsl.exe", "exit 0")
+    monkeypatch.chdir(planted)
+    monkeypatch.setenv("PATH", os.pathsep.join((".", "", str(clean_lookup))))
+    with pytest.raises(WslMissingError):
+        find_wsl_exe(None)
+    real = wrapper(clean_lookup / "wsl.exe", "exit 0")
+    assert find_wsl_exe(None) == real
+
+
 def test_missing_folder_and_not_executable(tmp_path: Path, clean_lookup: Path) -> None:
     with pytest.raises(WslMissingError, match=r"not found at .*nope.* \(from --wsl-exe\)"):
         find_wsl_exe(str(tmp_path / "nope"))

@@ -257,6 +257,17 @@ class _Evaluator:
         return True
 
     def value_warnings(self, spec: KeySpec, entry: Entry, raw: str, typed: object) -> None:
+        if spec.type not in ("path", "string") and not entry.value.isascii():
+            # Each character is cut to its low byte: `ı` reads as "1" (true), `İ` as "0".
+            self.findings.append(
+                Finding.make(
+                    "non-ascii-value",
+                    f"WSL mangles non-ASCII characters in {spec.name}: {entry.value!r} reads as {typed!r}",
+                    "write the value with ASCII characters only",
+                    key=spec.name,
+                    line=entry.line,
+                )
+            )
         if spec.type in ("path", "string") and isinstance(typed, str):
             if not entry.value.isascii():
                 self.findings.append(

@@ -378,9 +378,16 @@ def _bare_call(parser: argparse.ArgumentParser, args: argparse.Namespace, json_m
 
 
 def _report_error(exc: AssistantError, json_mode: bool, command: str | None, config: str | None) -> None:
-    sys.stderr.write(f"{PROG}: error: {exc.message}\n")
+    from wslconfig_assistant.findings import visible  # noqa: PLC0415
+
+    # Messages quote the user's arguments, the file and wsl.exe's last lines: escape controls so
+    # none reaches the terminal raw, keeping the line breaks the message is made of.
+    def shown(text: str) -> str:
+        return "\n".join(visible(line) for line in text.split("\n"))
+
+    sys.stderr.write(f"{PROG}: error: {shown(exc.message)}\n")
     if exc.fix:
-        sys.stderr.write(f"  fix: {exc.fix}\n")
+        sys.stderr.write(f"  fix: {shown(exc.fix)}\n")
     if json_mode:
         from wslconfig_assistant.output import envelope, print_json  # noqa: PLC0415
 
@@ -404,6 +411,15 @@ def _config_in(argv: Sequence[str]) -> str | None:
         return None
 
 
+def _wants_json(argv: Sequence[str]) -> bool:
+    """``--json``, or ``validate --format json``: a pipeline reading stdout then gets a JSON
+    document for a failure too (exit 2-5), not an empty file."""
+    if "--json" in argv or "--format=json" in argv:
+        return True
+    at = argv.index("--format") + 1 if "--format" in argv else 0
+    return 0 < at < len(argv) and argv[at] == "json"
+
+
 def _safe_streams() -> None:
     # Windows writes redirected output in the ANSI code page, and a .wslconfig can hold
     # any character (or undecodable bytes): never crash on printing, mark what can't be shown.
@@ -415,7 +431,7 @@ def _safe_streams() -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    json_mode = "--json" in argv
+    json_mode = _wants_json(argv)
     _safe_streams()
     command = _command_in(argv)
     parser = build_parser(command)

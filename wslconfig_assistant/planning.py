@@ -28,6 +28,7 @@ from wslconfig_assistant import values
 from wslconfig_assistant.checks import suggested_memory
 from wslconfig_assistant.document import Change, ConfigDocument, resolve_key
 from wslconfig_assistant.errors import UsageError
+from wslconfig_assistant.findings import visible
 from wslconfig_assistant.policy import GIB, SWIOTLB_MIN_MEMORY, Policy
 from wslconfig_assistant.reader import Entry
 from wslconfig_assistant.schema import KeySpec
@@ -119,7 +120,8 @@ def _explicit_wants(memory: str | None, sets: Sequence[str]) -> list[Want]:
     if memory is not None:
         requests.append((f"--memory {memory}", "wsl2.memory", memory))
     for shown, key, value in requests:
-        label = shown if shown.startswith("--memory") else f"--set {shown}"
+        # Arguments may carry line breaks or ESC: never echo them raw.
+        label = visible(shown if shown.startswith("--memory") else f"--set {shown}")
         try:
             spec = resolve_key(key)
             _text, typed = canonical(spec, value)

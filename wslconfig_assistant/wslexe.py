@@ -159,7 +159,7 @@ def find_wsl_exe(explicit: str | None) -> str:
     from_env = os.environ.get(EXE_ENV)
     if from_env:
         return _checked(from_env, f"${EXE_ENV}")
-    on_path = shutil.which("wsl.exe")
+    on_path = _on_path("wsl.exe")
     if on_path:
         return on_path
     for candidate in _system_candidates():
@@ -168,6 +168,18 @@ def find_wsl_exe(explicit: str | None) -> str:
     raise WslMissingError(
         "wsl.exe not found: it is not on PATH, and not in %SystemRoot%\\System32", fix=_install_fix()
     )
+
+
+def _on_path(name: str) -> str | None:
+    """``name`` in the folders of PATH only. shutil.which on Windows looks in the current folder
+    first, so a wsl.exe planted in a repository being checked would run instead of WSL's."""
+    for folder in os.environ.get("PATH", "").split(os.pathsep):
+        if not folder or not os.path.isabs(folder):
+            continue
+        candidate = os.path.join(folder, name)
+        if os.path.isfile(candidate) and os.access(candidate, os.X_OK):
+            return candidate
+    return None
 
 
 def _checked(path: str, source: str) -> str:

@@ -16,6 +16,7 @@ import os
 import pathlib
 import shutil
 import sys
+import sysconfig
 import tempfile
 from collections.abc import Iterator
 
@@ -24,6 +25,7 @@ from wslconfig_assistant.commands import backups
 from wslconfig_assistant.commands.context import Context
 from wslconfig_assistant.commands.validate import validate
 from wslconfig_assistant.commands.verify import verify
+from wslconfig_assistant.devicehost import INSTALL_DIR_ENV
 from wslconfig_assistant.hostinfo import HOST_MEMORY_ENV, host_memory
 from wslconfig_assistant.locate import PROFILE_ENV
 from wslconfig_assistant.output import Console
@@ -70,6 +72,9 @@ def sandbox() -> Iterator[pathlib.Path]:
             HOST_MEMORY_ENV: SIMULATED_HOST_MEMORY,
             PROFILE_ENV: str(profile),
             EXE_ENV: _simulator_exe(pathlib.Path(folder)),
+            # An empty install folder: on a real Windows machine the demo must not read the
+            # real wsldevicehost.dll, only the simulated versions.
+            INSTALL_DIR_ENV: str(pathlib.Path(folder) / "Program Files" / "WSL"),
         }
         saved = {name: os.environ.get(name) for name in simulated}
         os.environ.update(simulated)
@@ -86,7 +91,9 @@ def sandbox() -> Iterator[pathlib.Path]:
 def _simulator_exe(sandbox: pathlib.Path) -> str:
     """The shipped wsl.exe simulator as one executable path (what --wsl-exe takes)."""
     name = "wslconfig-assistant-wsl-sim"
-    installed = shutil.which(name, path=os.path.dirname(sys.executable)) or shutil.which(name)
+    # Installed console scripts sit next to python on POSIX venvs, in Scripts\ on Windows.
+    here = os.pathsep.join(dict.fromkeys((sysconfig.get_path("scripts"), os.path.dirname(sys.executable))))
+    installed = shutil.which(name, path=here) or shutil.which(name)
     if installed:
         return installed
     # Running from a source tree: a wrapper that starts the simulator with this Python.

@@ -7,6 +7,7 @@ from wslconfig_assistant.commands.context import Context
 from wslconfig_assistant.document import ConfigDocument
 from wslconfig_assistant.effective import Setting
 from wslconfig_assistant.encoding import dominant_newline
+from wslconfig_assistant.findings import visible
 
 # The keys that decide the fast path: shown with their defaults when the file is silent.
 KEYS_THAT_MATTER = (
@@ -65,12 +66,14 @@ def _describe_file(doc: ConfigDocument) -> str:
 
 
 def _describe(setting: Setting) -> str:
+    # The file's own characters go to a terminal: escape controls (ESC sequences, RTL overrides).
+    text = visible(setting.text)
     line = f"line {setting.entry.line}"
     if setting.spec.type == "size" and isinstance(setting.value, int):
         exact = values.format_size(setting.value) if setting.value else "0 (default)"
-        return f"{setting.text}  ({exact} = {setting.value} bytes; {line})"
+        return f"{text}  ({exact} = {setting.value} bytes; {line})"
     if setting.spec.type in ("path", "string") and setting.text != setting.value:
-        return f"{setting.value!r}  (written {setting.text}; {line})"
+        return f"{setting.value!r}  (written {text}; {line})"
     if setting.text != str(setting.value).lower() and setting.spec.type == "bool":
-        return f"{str(setting.value).lower()}  (written {setting.text}; {line})"
-    return f"{setting.text}  ({line})"
+        return f"{str(setting.value).lower()}  (written {text}; {line})"
+    return f"{text}  ({line})"
