@@ -39,13 +39,21 @@ class Console:
         sys.stderr.write(text + "\n")
 
 
+def is_terminal(stream: object) -> bool:
+    """Whether ``stream`` is a terminal: False for None (pythonw), a closed stream, or no isatty."""
+    isatty = getattr(stream, "isatty", None)
+    try:
+        return bool(isatty and isatty())
+    except (OSError, ValueError):
+        return False
+
+
 def _wants_color(stream: TextIO, no_color: bool) -> bool:
     if no_color or os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
         return False
     if os.environ.get("FORCE_COLOR"):
         return True
-    isatty = getattr(stream, "isatty", None)
-    if not (isatty and isatty()):
+    if not is_terminal(stream):
         return False
     return _enable_windows_vt(stream) if sys.platform == "win32" else True
 

@@ -51,14 +51,9 @@ def can_prompt() -> bool:
     """True when a person can answer: stdin and stdout are terminals and this is not CI."""
     if os.environ.get("CI"):
         return False
-    for stream in (sys.stdin, sys.stdout):
-        isatty = getattr(stream, "isatty", None)  # None under pythonw
-        try:
-            if not (isatty and isatty()):
-                return False
-        except (OSError, ValueError):  # a closed stream
-            return False
-    return True
+    from wslconfig_assistant.output import is_terminal  # noqa: PLC0415
+
+    return is_terminal(sys.stdin) and is_terminal(sys.stdout)
 
 
 def no_terminal_reason() -> str:

@@ -32,6 +32,7 @@ from collections.abc import Sequence
 from typing import IO, NamedTuple, TextIO
 
 from wslconfig_assistant.errors import UsageError, WslError
+from wslconfig_assistant.output import is_terminal
 
 __all__ = [
     "CALLS",
@@ -371,7 +372,7 @@ class _Echo:
 
     def __init__(self, stream: TextIO, label: str, start: float) -> None:
         self.stream = stream
-        self.tty = _isatty(stream)
+        self.tty = is_terminal(stream)
         self.label = label
         self.start = start
         self.decoders = (_LiveDecoder(), _LiveDecoder())
@@ -415,13 +416,6 @@ class _Echo:
         if self.status_width:
             self.stream.write("\r" + " " * self.status_width + "\r")
             self.status_width = 0
-
-
-def _isatty(stream: TextIO) -> bool:
-    try:
-        return stream.isatty()
-    except (AttributeError, ValueError):
-        return False
 
 
 # -- running --------------------------------------------------------------------------------

@@ -29,6 +29,7 @@ from wslconfig_assistant.errors import AssistantError, ExitCode, WslError
 from wslconfig_assistant.findings import Finding, sort_key
 from wslconfig_assistant.gates import gate_line
 from wslconfig_assistant.hostinfo import host_memory
+from wslconfig_assistant.output import is_terminal
 from wslconfig_assistant.policy import DEFAULT, Policy
 
 if TYPE_CHECKING:
@@ -172,7 +173,7 @@ def _update(ctx: Context, policy: Policy, wsl: Wsl, steps: WslSteps, doc: Config
     command = "wsl " + " ".join(planning.update_args(policy))
     _say(ctx, f"updating WSL: {command}")
     _say(ctx, ctx.console.paint("  (downloads and installs; this can take minutes)", "dim"))
-    live = not ctx.json and _isatty(sys.stdout)
+    live = not ctx.json and is_terminal(sys.stdout)
     report = run_update(wsl, channel=policy.channel, stream=sys.stdout if live else None,
                         before=steps.before, timeout=timeout)
     steps = steps._replace(update=report)
@@ -185,14 +186,6 @@ def _update(ctx: Context, policy: Policy, wsl: Wsl, steps: WslSteps, doc: Config
         return steps._replace(gates=gates, gate_findings=gate_findings, error=error)
     gates, gate_findings = planning.version_gates(report.after, doc, policy)
     return steps._replace(gates=gates, gate_findings=gate_findings)
-
-
-def _isatty(stream: object) -> bool:
-    isatty = getattr(stream, "isatty", None)
-    try:
-        return bool(isatty and isatty())
-    except (OSError, ValueError):
-        return False
 
 
 def _say(ctx: Context, text: str) -> None:

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, TextIO, cast
 
 from wslconfig_assistant import __version__
 from wslconfig_assistant.errors import AssistantError, ExitCode, UsageError, WslError
+from wslconfig_assistant.output import is_terminal
 
 if TYPE_CHECKING:
     from wslconfig_assistant.commands.apply import WslSteps
@@ -155,7 +156,7 @@ def read_request(stream: Any = None) -> Request:
     """One JSON object from stdin; empty (or a terminal) means ``{}``. UsageError (2) for anything else."""
     stream = sys.stdin if stream is None else stream
     raw = b""
-    if stream is not None and not _isatty(stream):
+    if stream is not None and not is_terminal(stream):
         buffer = getattr(stream, "buffer", None)
         data = buffer.read() if buffer is not None else stream.read()
         raw = data if isinstance(data, bytes) else data.encode("utf-8", "surrogateescape")
@@ -173,14 +174,6 @@ def read_request(stream: Any = None) -> Request:
     if not isinstance(data, dict):
         raise UsageError("the DSC input on stdin must be one JSON object", fix='e.g. {"virtiofs": true}')
     return parse_request(data)
-
-
-def _isatty(stream: object) -> bool:
-    isatty = getattr(stream, "isatty", None)
-    try:
-        return bool(isatty and isatty())
-    except (OSError, ValueError):
-        return False
 
 
 def parse_request(data: Mapping[str, object]) -> Request:
@@ -412,7 +405,17 @@ def _context(request: Request, config: str | None, wsl_exe: str | None) -> Conte
     return Context(config_path(request.config_path or config), console, True, wsl_exe)
 
 
-def _get(ctx: Context, request: Request) -> int:
+class _Observed(NamedTuple):
+    """What `get` and `test` read: the file, the policy, the host's RAM and the versions."""
+
+    doc: ConfigDocument
+    policy: Policy
+    host: int | None
+    versions: Versions
+    findings: list[Finding]
+
+
+def _observe(ctx: Context, request: Request) -> _Observed:
     from wslconfig_assistant.findings import sort_key  # noqa: PLC0415
     from wslconfig_assistant.hostinfo import host_memory  # noqa: PLC0415
 
@@ -421,21 +424,19 @@ def _get(ctx: Context, request: Request) -> int:
     doc = ctx.load()
     versions = _versions(ctx, doc, policy)
     findings = sorted(doc.findings(policy, host) + versions.findings, key=sort_key)
-    _print_lines(state(doc, request, versions, findings))
+    return _Observed(doc, policy, host, versions, findings)
+
+
+def _get(ctx: Context, request: Request) -> int:
+    seen = _observe(ctx, request)
+    _print_lines(state(seen.doc, request, seen.versions, seen.findings))
     return ExitCode.OK
 
 
 def _test(ctx: Context, request: Request) -> int:
-    from wslconfig_assistant.findings import sort_key  # noqa: PLC0415
-    from wslconfig_assistant.hostinfo import host_memory  # noqa: PLC0415
-
-    policy = request_policy(request)
-    host, _source = host_memory()
-    doc = ctx.load()
-    versions = _versions(ctx, doc, policy)
-    findings = sorted(doc.findings(policy, host) + versions.findings, key=sort_key)
-    out = _out_of_state(doc, request, policy, host, versions)
-    current = state(doc, request, versions, findings) | {"_inDesiredState": not out}
+    seen = _observe(ctx, request)
+    out = _out_of_state(seen.doc, request, seen.policy, seen.host, seen.versions)
+    current = state(seen.doc, request, seen.versions, seen.findings) | {"_inDesiredState": not out}
     _print_lines(current, out)
     return ExitCode.OK
 
