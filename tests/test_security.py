@@ -498,6 +498,18 @@ def test_backups_are_readable_only_by_the_user(machine: Machine, umask: int) -> 
     assert stat.S_IMODE(machine.config.stat().st_mode) == 0o644  # the config keeps its own mode
 
 
+@pytest.mark.skipif(not POSIX, reason="Windows: no mode bits; backups inherit the profile folder's ACL")
+def test_a_backups_folder_left_open_is_made_private(machine: Machine) -> None:
+    machine.config.write_bytes(b"[wsl2]\nmemory=4GB\n")  # an original, so a backup is taken
+    folder = machine.profile / ".wslconfig-assistant-backups"
+    folder.mkdir()
+    folder.chmod(0o777)
+    result = run_cli("--config", machine.config, "set", "wsl2.memory", "8GB", env=machine.env)
+    assert result.returncode == 0, result.stderr
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert len(list(folder.iterdir())) == 1
+
+
 # -- 5. no secret leaks, no traceback ---------------------------------------------------------
 
 

@@ -440,6 +440,7 @@ def _save_backup(config_path: Path, data: bytes) -> Backup:
     """Store ``data`` as a new backup, atomically, then prune the oldest ones."""
     folder = backup_dir(config_path)
     folder.mkdir(mode=0o700, exist_ok=True)
+    _make_private(folder)
     _remove_stale_temps(folder, _BACKUP_TMP_PREFIX)
     entries = _backup_entries(folder, _tag(config_path))
     backup_id = _next_id(entries[-1][0] if entries else None)
@@ -454,6 +455,17 @@ def _save_backup(config_path: Path, data: bytes) -> Backup:
     _fsync_dir(folder)
     _prune(folder, _tag(config_path))
     return Backup(backup_id, final, _parse_id(backup_id), len(data), digest)
+
+
+def _make_private(folder: Path) -> None:
+    """Tighten a backups folder left open to others (made by hand, or by an old umask): it holds
+    copies of the user's file. Windows: the folder inherits the profile's ACL, which is private."""
+    if os.name != "posix":
+        return
+    with contextlib.suppress(OSError):  # not ours to change (another owner): the files stay 0600
+        mode = stat.S_IMODE(folder.stat().st_mode)
+        if mode & 0o077:
+            folder.chmod(mode & 0o700)
 
 
 def _utcnow() -> datetime.datetime:
