@@ -10,7 +10,9 @@ user must say which file they mean.
 from __future__ import annotations
 
 import os
+import re
 import sys
+from collections.abc import Mapping
 
 from wslconfig_assistant.errors import UsageError
 from wslconfig_assistant.hostinfo import running_inside_wsl
@@ -21,7 +23,8 @@ CONFIG_NAME = ".wslconfig"
 
 def config_path(explicit: str | None) -> str:
     if explicit:
-        return explicit
+        # PowerShell, DSC JSON and Ansible pass `%USERPROFILE%\.wslconfig` through unexpanded.
+        return expand_percent_vars(explicit, os.environ) if sys.platform == "win32" else explicit
     sandbox = os.environ.get(PROFILE_ENV)
     if sandbox:
         return os.path.join(sandbox, CONFIG_NAME)
@@ -40,6 +43,13 @@ def config_path(explicit: str | None) -> str:
         "this is not Windows, so there is no %USERPROFILE%\\.wslconfig to work on",
         fix="pass --config PATH, or try `wslconfig-assistant demo` for a simulated Windows profile",
     )
+
+
+def expand_percent_vars(path: str, environ: Mapping[str, str]) -> str:
+    """``%NAME%`` replaced by that variable, as cmd.exe would; unknown names are left as written.
+    Not ntpath.expandvars: it also expands ``$NAME``, and ``$`` is legal in Windows file names."""
+    names = {name.upper(): value for name, value in environ.items()}
+    return re.sub(r"%([^%\\/:*?\"<>|]+)%", lambda m: names.get(m.group(1).upper(), m.group(0)), path)
 
 
 def _windows_profile_from_wsl() -> str | None:
