@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import shutil
 import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,8 +23,10 @@ from wslconfig_assistant import main
 from wslconfig_assistant.commands import completion
 from wslconfig_assistant.schema import KEYS
 
-BASH = shutil.which("bash")
-needs_bash = pytest.mark.skipif(BASH is None, reason="bash is not installed")
+# The bash script is for bash inside WSL. On Windows, `bash` on PATH may be WSL's launcher
+# (System32\bash.exe, which needs a distro) or Git Bash: neither is what the script targets.
+BASH = None if sys.platform == "win32" else shutil.which("bash")
+needs_bash = pytest.mark.skipif(BASH is None, reason="bash is not installed (or this is Windows)")
 
 
 def parsers(parser: argparse.ArgumentParser, words: tuple[str, ...] = ()) -> Iterator[
