@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 import pytest
@@ -44,3 +45,32 @@ def test_no_profile_off_windows_is_a_usage_error(monkeypatch: pytest.MonkeyPatch
     with pytest.raises(UsageError) as caught:
         config_path(None)
     assert "--config" in (caught.value.fix or "")
+
+
+@pytest.mark.parametrize(
+    "profile",
+    [
+        "C:\\WINDOWS\\system32\\config\\systemprofile",  # SYSTEM: Intune, SCCM, scheduled tasks
+        "C:\\Windows\\System32\\config\\systemprofile\\",
+        "C:\\Windows\\ServiceProfiles\\LocalService",
+        "C:\\Windows\\ServiceProfiles\\NetworkService",
+    ],
+)
+def test_a_service_accounts_profile_is_refused(profile: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # WSL reads the .wslconfig of the user who starts it: editing SYSTEM's would change nothing.
+    monkeypatch.delenv(locate.PROFILE_ENV, raising=False)
+    monkeypatch.setenv("USERPROFILE", profile)
+    monkeypatch.setattr(sys, "platform", "win32")
+    with pytest.raises(UsageError) as caught:
+        config_path(None)
+    assert "service account" in caught.value.message
+    assert "--config" in (caught.value.fix or "")
+    assert config_path("C:\\Users\\me\\.wslconfig") == "C:\\Users\\me\\.wslconfig"  # an explicit path is kept
+
+
+@pytest.mark.parametrize("profile", ["C:\\Users\\me", "D:\\Profiles\\systemprofile-fan", "C:\\Users\\config"])
+def test_ordinary_profiles_are_used(profile: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(locate.PROFILE_ENV, raising=False)
+    monkeypatch.setenv("USERPROFILE", profile)
+    monkeypatch.setattr(sys, "platform", "win32")
+    assert config_path(None) == os.path.join(profile, ".wslconfig")

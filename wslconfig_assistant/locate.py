@@ -30,6 +30,13 @@ def config_path(explicit: str | None) -> str:
         return os.path.join(sandbox, CONFIG_NAME)
     if sys.platform == "win32":
         profile = os.environ.get("USERPROFILE") or os.path.expanduser("~")
+        if _is_service_profile(profile):
+            raise UsageError(
+                f"this runs as a service account, whose profile is {profile}: WSL reads the .wslconfig of "
+                "the user who starts it, so an edit here would change nothing",
+                fix="run as the user (Intune: run the script with the logged-on credentials; WinGet/DSC: "
+                "the user's context), or pass --config C:\\Users\\<user>\\.wslconfig",
+            )
         return os.path.join(profile, CONFIG_NAME)
     if running_inside_wsl():
         profile = _windows_profile_from_wsl()
@@ -43,6 +50,13 @@ def config_path(explicit: str | None) -> str:
         "this is not Windows, so there is no %USERPROFILE%\\.wslconfig to work on",
         fix="pass --config PATH, or try `wslconfig-assistant demo` for a simulated Windows profile",
     )
+
+
+def _is_service_profile(profile: str) -> bool:
+    """SYSTEM, LocalService and NetworkService live under %SystemRoot% (…\\config\\systemprofile,
+    …\\ServiceProfiles\\…); Intune, SCCM and scheduled tasks run there by default."""
+    folded = profile.replace("/", "\\").rstrip("\\").lower()
+    return folded.endswith("\\config\\systemprofile") or "\\serviceprofiles\\" in folded
 
 
 def expand_percent_vars(path: str, environ: Mapping[str, str]) -> str:
