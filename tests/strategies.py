@@ -67,6 +67,7 @@ def slow_budget() -> settings:
     return settings(
         max_examples=max(SLOW_EXAMPLES, int(os.environ.get(FUZZ_ENV) or 0)),
         deadline=None,
+        derandomize=False,  # the long run explores; the quick one repeats (conftest's profile)
         suppress_health_check=list(HealthCheck),
     )
 

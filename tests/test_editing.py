@@ -12,7 +12,7 @@ import pytest
 from editcheck import undo_is_exact
 
 from wslconfig_assistant.document import ConfigDocument, resolve_key
-from wslconfig_assistant.errors import ConfigUnreadableError, UsageError
+from wslconfig_assistant.errors import ConfigUnreadableError, UsageError, WriteRefusedError
 
 BOM8 = codecs.BOM_UTF8
 BOM16 = codecs.BOM_UTF16_LE
@@ -283,6 +283,19 @@ def test_unsafe_encodings_are_not_edited(raw: bytes) -> None:
         d.with_value(resolve_key("wsl2.virtiofs"), "true")
     with pytest.raises(ConfigUnreadableError):
         d.without_key(resolve_key("wsl2.memory"))
+
+
+def test_an_edit_that_would_change_how_the_file_decodes_is_refused() -> None:
+    # Found by the corpus fuzzer: UTF-8 text inside a UTF-16 file reads as CJK and passes as
+    # UTF-16; one more UTF-16 line tips the mixed-encoding check, and the result would be a
+    # file WSL reads as garbage from that line on. The self-check refuses; nothing changes.
+    raw = (b"\xff\xfe" + "[wsl2]\r\nkernel=C:\\\\PathTo\\\\v".encode("utf-16-le") + b"\xff\xff"
+           + b"m[wsl2]\nnetworkingMode=mirrored\ndnsTunneling=true\n")
+    d = doc(raw)
+    assert d.file.lossless
+    assert d.file.problem is None
+    with pytest.raises(WriteRefusedError, match="would no longer read as UTF-16LE with BOM"):
+        d.with_value(resolve_key("wsl2.memory"), "8GB")
 
 
 # -- set then unset of a new key gives back the original bytes ---------------------------

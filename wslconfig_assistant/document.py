@@ -199,6 +199,13 @@ class ConfigDocument:
             )
 
     def _check_others_unchanged(self, edited: ConfigDocument, spec: KeySpec) -> None:
+        # The edit must not change how the bytes decode: UTF-8 text that a UTF-16 file
+        # already holds (it reads as CJK) can tip the mixed-encoding check once text is added.
+        if not edited.file.lossless or edited.file.problem is not None or edited.file.label != self.file.label:
+            problem = edited.file.problem
+            raise self._self_check_failed(
+                spec, f"the file would no longer read as {self.file.label}"
+                + (f" ({problem.message})" if problem else f" but as {edited.file.label}"))
         allowed = _SIDE_EFFECTS.get(spec.id, frozenset()) | {spec.id}
         for key, setting in self.settings.items():
             if key in allowed:
