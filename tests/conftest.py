@@ -15,6 +15,7 @@ import subprocess
 import sys
 import sysconfig
 import time
+import xml.etree.ElementTree as ET
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -109,6 +110,15 @@ def tree_digest(folder: Path) -> str:
             data = path.read_bytes()
             h.update(f"F {rel} {len(data)} {hashlib.sha256(data).hexdigest()}\n".encode())
     return h.hexdigest()
+
+
+def junit_suite(stdout: str) -> ET.Element:
+    """The one <testsuite> of `validate --format junit` output, checked to sit in <testsuites>
+    (the shape Azure Pipelines' PublishTestResults@2 and GitHub's JUnit actions read)."""
+    root = ET.fromstring(stdout)  # noqa: S314 - our own output
+    assert root.tag == "testsuites"
+    [suite] = root.findall("testsuite")
+    return suite
 
 
 def parse_json_doc(result: CliResult) -> dict[str, Any]:

@@ -15,14 +15,13 @@ import re
 import shlex
 import sys
 import tomllib
-import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
 import jsonschema
 import pytest
 import yaml
-from conftest import CORPUS_DIR, REPO_ROOT, SHARED, run_cli
+from conftest import CORPUS_DIR, REPO_ROOT, SHARED, junit_suite, run_cli
 
 WORKFLOW = REPO_ROOT / ".github" / "workflows" / "ci.yml"
 GITHUB_EXAMPLE = REPO_ROOT / "examples" / "ci" / "github-actions.yml"
@@ -194,9 +193,7 @@ def test_azure_example_publishes_junit_that_publishtestresults_reads(image: Path
     assert inputs["testResultsFormat"] == "JUnit"
     assert inputs["testResultsFiles"] == target  # publishes the file the validate step wrote
     assert publish[0]["condition"] == "succeededOrFailed()"  # also when validate failed the step
-    root = ET.fromstring(result.stdout)  # noqa: S314 - our own output
-    assert root.tag == "testsuites"
-    [suite] = root.findall("testsuite")
+    suite = junit_suite(result.stdout)
     failures = [c.find("failure") for c in suite.findall("testcase") if c.find("failure") is not None]
     assert {f.get("type") for f in failures if f is not None} == {"not-compliant", "memory-too-low"}
     assert suite.get("failures") == str(len(failures))

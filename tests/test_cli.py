@@ -11,12 +11,12 @@ import codecs
 import os
 import re
 import time
-import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import junit_suite
 
 from wslconfig_assistant import __version__, schema
 from wslconfig_assistant.safewrite import BACKUP_DIR_NAME
@@ -492,9 +492,7 @@ def test_validate_junit(cli_on: Run, config: Path) -> None:
     config.write_bytes(NON_COMPLIANT)
     result = cli_on("validate", "--offline", "--format", "junit")
     assert result.returncode == 1
-    root = ET.fromstring(result.stdout)  # noqa: S314 - our own output
-    assert root.tag == "testsuites"
-    [suite] = root.findall("testsuite")
+    suite = junit_suite(result.stdout)
     cases = suite.findall("testcase")
     assert int(suite.get("tests", "-1")) == len(cases) == 3
     failing = {case.get("classname"): case for case in cases if case.find("failure") is not None}
@@ -511,7 +509,7 @@ def test_validate_junit_compliant(cli_on: Run, config: Path) -> None:
     config.write_bytes(COMPLIANT)
     result = cli_on("validate", "--offline", "--format", "junit")
     assert result.returncode == 0
-    suite = ET.fromstring(result.stdout).find("testsuite")  # noqa: S314 - our own output
+    suite = junit_suite(result.stdout)
     assert suite is not None
     assert suite.get("failures") == "0"
     assert suite.find("testcase/failure") is None

@@ -8,14 +8,13 @@ from __future__ import annotations
 import copy
 import json
 import re
-import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import jsonschema
 import pytest
-from conftest import REPO_ROOT, CliResult, parse_json_doc, run_cli
+from conftest import REPO_ROOT, CliResult, junit_suite, parse_json_doc, run_cli
 
 from wslconfig_assistant import findings
 
@@ -253,9 +252,7 @@ def test_validate_junit_has_the_shape_publishtestresults_reads(run: Run, config:
     config.write_bytes(NEEDS_WORK + b"[wsl]\r\nmemory=4GB\r\n")
     result = run("validate", "--offline", "--format", "junit")
     assert result.returncode == 1
-    root = ET.fromstring(result.stdout)  # noqa: S314 - our own output
-    assert root.tag == "testsuites"
-    [suite] = root.findall("testsuite")
+    suite = junit_suite(result.stdout)
     cases = suite.findall("testcase")
     assert int(suite.get("tests", "-1")) == len(cases)
     failed = [c for c in cases if c.find("failure") is not None]
@@ -279,8 +276,7 @@ def test_validate_junit_when_compliant_has_no_failure(run: Run, config: Path) ->
     config.write_bytes(COMPLIANT)
     result = run("validate", "--offline", "--format", "junit")
     assert result.returncode == 0
-    root = ET.fromstring(result.stdout)  # noqa: S314
-    [suite] = root.findall("testsuite")
+    suite = junit_suite(result.stdout)
     assert suite.get("failures") == "0"
-    assert root.find(".//failure") is None
+    assert suite.find(".//failure") is None
     assert len(suite.findall("testcase")) == 1
