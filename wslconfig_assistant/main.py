@@ -9,7 +9,7 @@ import argparse
 import os
 import sys
 from collections.abc import Callable, Sequence
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from wslconfig_assistant import __version__
 from wslconfig_assistant.errors import AssistantError, ExitCode, UsageError
@@ -74,6 +74,16 @@ def _raw_formatter(prog: str) -> argparse.HelpFormatter:
 
 
 class _Parser(argparse.ArgumentParser):
+    """Every parser of the program (subparsers and parents too: they are built with this class).
+
+    No abbreviations: `--js` would give JSON on success, but the error path looks for the option
+    as written (`_wants_json`) and would leave stdout empty; an abbreviation could also change
+    meaning when a later version adds an option sharing its prefix."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["allow_abbrev"] = False
+        super().__init__(*args, **kwargs)
+
     def error(self, message: str) -> NoReturn:
         # A usage error must still honour --json and the documented exit code 2.
         raise UsageError(f"{message}", fix=f"see `{self.prog} --help`")
