@@ -14,10 +14,13 @@ Each consumer reads our output with a rule of its own; each test here checks one
 from __future__ import annotations
 
 import argparse
+import json
 from collections.abc import Callable
+from pathlib import Path
 
+import jsonschema
 import pytest
-from conftest import CliResult, parse_json_doc
+from conftest import REPO_ROOT, CliResult, parse_json_doc
 
 from wslconfig_assistant import main
 
@@ -56,3 +59,52 @@ def test_an_abbreviation_next_to_json_still_gives_one_json_document(cli_on: Run,
     doc = parse_json_doc(result)
     assert result.returncode == 2
     assert "unrecognized arguments" in doc["error"]["message"]
+
+
+# -- 12. a captured `wsl --version` that holds none ----------------------------------------------
+
+SCHEMA = json.loads((REPO_ROOT / "docs" / "wslconfig-assistant.schema.json").read_text(encoding="utf-8"))
+NOT_COMPLIANT = b"[wsl2]\r\nvirtiofs=false\r\nmemory=1GB\r\n"
+UNREADABLE_CAPTURES = {
+    "empty": b"",
+    "garbage": b"garbage\r\n",
+    "binary": bytes(range(256)),
+    "inbox answer": "Copyright (c) Microsoft Corporation. All rights reserved.\r\n\r\nUsage: wsl.exe [Argument]\r\n"
+                    .encode("utf-16-le"),
+}
+
+
+@pytest.mark.parametrize("capture", UNREADABLE_CAPTURES, ids=list(UNREADABLE_CAPTURES))
+def test_unreadable_version_file_fails_closed_with_the_config_findings(cli_on: Run, config: Path, tmp_path: Path,
+                                                                       capture: str) -> None:
+    """The reference: an unreadable `wsl --version` is version-unknown and fails closed (exit 1); no wsl.exe ran,
+    so not exit 4. CI keeps every config finding next to it."""
+    config.write_bytes(NOT_COMPLIANT)
+    captured = tmp_path / "wsl-version.txt"
+    captured.write_bytes(UNREADABLE_CAPTURES[capture])
+    result = cli_on("validate", "--wsl-version-file", captured, "--json")
+    doc = parse_json_doc(result)
+    jsonschema.Draft202012Validator(SCHEMA).validate(doc)
+    assert result.returncode == 1, result.stderr
+    assert "error" not in doc
+    codes = [f["code"] for f in doc["findings"]]
+    assert {"virtiofs-disabled", "memory-too-low"} <= set(codes)
+    [unknown] = [f for f in doc["findings"] if f["code"] == "version-unknown"]
+    assert unknown["severity"] == "error"
+    assert str(captured) in unknown["message"]
+    assert unknown["fix"].endswith("wsl --version > wsl-version.txt")
+    assert all(doc["versions"][name]["ok"] is None for name in ("kernel", "devicehost"))
+    # The same in every format, and in `versions`.
+    text = cli_on("validate", "--wsl-version-file", captured)
+    assert text.returncode == 1
+    assert "[version-unknown]" in text.stdout
+    assert "[memory-too-low]" in text.stdout
+    versions = cli_on("versions", "--wsl-version-file", captured, "--json")
+    assert versions.returncode == 1
+    assert [f["code"] for f in parse_json_doc(versions)["findings"]] == ["version-unknown"]
+
+
+def test_a_version_file_that_cannot_be_opened_stays_a_usage_error(cli_on: Run, tmp_path: Path) -> None:
+    result = cli_on("validate", "--wsl-version-file", tmp_path / "missing.txt", "--json")
+    assert result.returncode == 2
+    assert "cannot read the wsl --version file" in parse_json_doc(result)["error"]["message"]

@@ -51,6 +51,7 @@ UpdateKind = Literal[
     "not-applied",
     "inbox",
     "other",
+    "timed-out",  # stopped by apply's --update-timeout (wslexe killed its process tree)
 ]
 
 RELEASES_URL = "https://github.com/microsoft/WSL/releases"

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, NamedTuple, TextIO
 
 if TYPE_CHECKING:
+    from wslconfig_assistant.errors import WslError
     from wslconfig_assistant.update import UpdateOutcome
     from wslconfig_assistant.wslfacts import Wsl
     from wslconfig_assistant.wslversion import VersionReport
@@ -25,6 +26,9 @@ class UpdateReport(NamedTuple):
     before: VersionReport
     after: VersionReport | None  # None when `--version` failed after the update
     output: str
+    # Set when `--update` did not finish in time: apply stops there, with exit 4 (the contract's
+    # "timed out"), yet the update did run and the report says so (`update.kind` "timed-out").
+    error: WslError | None = None
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -43,13 +47,19 @@ def run_update(wsl: Wsl, *, channel: str = "pre-release", stream: TextIO | None 
                before: VersionReport | None = None, timeout: float | None = None) -> UpdateReport:
     """``before``: a `wsl --version` the caller already read (apply does), saving a call."""
     from wslconfig_assistant.errors import WslError  # noqa: PLC0415
-    from wslconfig_assistant.update import classify_update  # noqa: PLC0415
-    from wslconfig_assistant.wslexe import UPDATE_TIMEOUT  # noqa: PLC0415
+    from wslconfig_assistant.update import UpdateOutcome, classify_update  # noqa: PLC0415
+    from wslconfig_assistant.wslexe import UPDATE_TIMEOUT, WslTimeoutError  # noqa: PLC0415
 
     if before is None:
         before = wsl.version_report()
     args = ["--update", "--pre-release"] if channel == "pre-release" else ["--update"]
-    result = wsl.run(*args, timeout=UPDATE_TIMEOUT if timeout is None else timeout, stream=stream)
+    try:
+        result = wsl.run(*args, timeout=UPDATE_TIMEOUT if timeout is None else timeout, stream=stream)
+    except WslTimeoutError as exc:
+        # No `--version` afterwards: the installer may still be running, so what it would say is
+        # not the outcome; the versions are unknown until it is done.
+        outcome = UpdateOutcome("timed-out", None, None, None, exc.message, exc.fix or "", False)
+        return UpdateReport(outcome, before, None, exc.result.output, error=exc)
     try:
         after: VersionReport | None = wsl.version_report()
     except WslError:

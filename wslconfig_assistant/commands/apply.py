@@ -177,6 +177,10 @@ def _update(ctx: Context, policy: Policy, wsl: Wsl, steps: WslSteps, doc: Config
     report = run_update(wsl, channel=policy.channel, stream=sys.stdout if live else None,
                         before=steps.before, timeout=timeout)
     steps = steps._replace(update=report)
+    if report.error is not None:  # timed out: reported in `update`, and exit 4
+        facts = GateFacts(None, None, "unknown: `wsl --update` was stopped before it finished")
+        gates, gate_findings = evaluate_gates(facts, policy)
+        return steps._replace(gates=gates, gate_findings=gate_findings, error=report.error)
     if report.after is None:
         facts = GateFacts(None, None, "wsl --version failed after the update")
         gates, gate_findings = evaluate_gates(facts, policy)

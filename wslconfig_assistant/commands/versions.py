@@ -7,7 +7,7 @@ from __future__ import annotations
 from wslconfig_assistant import output
 from wslconfig_assistant.commands.context import Context
 from wslconfig_assistant.document import ConfigDocument
-from wslconfig_assistant.errors import ExitCode
+from wslconfig_assistant.errors import ExitCode, WslError
 from wslconfig_assistant.findings import Finding
 from wslconfig_assistant.gates import Gate, GateFacts, evaluate_gates, gate_line
 from wslconfig_assistant.policy import DEFAULT, Policy
@@ -22,8 +22,13 @@ def collect(ctx: Context, doc: ConfigDocument, *, version_file: str | None, runn
     custom = str(kernel_setting.value) if kernel_setting is not None and kernel_setting.value else None
     running = None
     if version_file is not None:
-        report = wslfacts.version_report_from_file(version_file)
         source = f"captured `wsl --version` ({version_file})"
+        try:
+            report = wslfacts.version_report_from_file(version_file)
+        except WslError as exc:
+            # No wsl.exe ran, so this is not exit 4: the versions are unknown and the check fails
+            # closed (exit 1) next to the config's own findings, which CI must not lose.
+            return _unreadable_capture(version_file, source, exc, policy)
     else:
         wsl = wslfacts.Wsl(ctx.wsl_exe)
         report = wsl.version_report()
@@ -34,6 +39,20 @@ def collect(ctx: Context, doc: ConfigDocument, *, version_file: str | None, runn
             running = parse_uname(wsl.guest("uname", "-r").output)
     facts = GateFacts(report.wsl, report.kernel, source, custom, running)
     return evaluate_gates(facts, policy)
+
+
+def _unreadable_capture(version_file: str, source: str, exc: WslError,
+                        policy: Policy) -> tuple[list[Gate], list[Finding]]:
+    """The gates of a captured `wsl --version` that holds none (empty, garbage, the inbox wsl.exe's
+    answer): every version unknown, and one `version-unknown` finding that says why."""
+    gates, _findings = evaluate_gates(GateFacts(None, None, f"{source}: unreadable"), policy)
+    finding = Finding.make(
+        "version-unknown",
+        f"the captured `wsl --version` in {version_file} cannot be read ({exc.message}), so the kernel and "
+        "DeviceHost versions are unknown",
+        "capture the complete output on the target machine: wsl --version > wsl-version.txt",
+    )
+    return gates, [finding]
 
 
 def gates_json(gates: list[Gate]) -> dict[str, object]:
