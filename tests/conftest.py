@@ -240,6 +240,38 @@ def json_doc() -> Callable[[CliResult], dict[str, Any]]:
     return parse_json_doc
 
 
+# -- a fake Windows (tests/fakewin.py) ------------------------------------------------------
+
+@pytest.fixture
+def fake_windows(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """This process as a Windows machine: ``sys.platform`` is "win32" and every call of
+    wslconfig_assistant.winapi answers from tests/fakewin.py's documented fake, so the product's win32
+    branches run here. Yields the FakeWindows whose state the test may change."""
+    import fakewin
+
+    from wslconfig_assistant import winapi
+
+    fakewin.preimport()
+    machine = fakewin.FakeWindows()
+    monkeypatch.setattr(sys, "platform", "win32")
+    for name in fakewin.FAKED:
+        monkeypatch.setattr(winapi, name, getattr(machine, name))
+    monkeypatch.setenv("SYSTEMROOT", "C:\\Windows")
+    return machine
+
+
+def run_cli_as_windows(*args: object, machine: Any = None, env: Mapping[str, str] | None = None,
+                       cwd: Path | None = None) -> subprocess.CompletedProcess[bytes]:
+    """run_cli in a process of its own under the fake Windows (tests/fakewin.py run as a script);
+    stdout and stderr are the raw bytes the product wrote."""
+    import fakewin
+
+    state = {fakewin.STATE_ENV: (machine or fakewin.FakeWindows()).to_json()}
+    return subprocess.run([sys.executable, str(fakewin.SCRIPT), *(str(a) for a in args)], capture_output=True,
+                          env=cli_env({**state, **(env or {})}), stdin=subprocess.DEVNULL, cwd=cwd, timeout=60,
+                          check=False)
+
+
 # -- platform marks -------------------------------------------------------------------------
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -1,18 +1,208 @@
 """A fake of wslconfig_assistant.winapi for the Linux suite, written from Microsoft's documented behaviour.
 
-Each fake cites the API and the documented behaviour it reproduces. Tests install it with the ``fake_windows``
-fixture pattern: patch ``sys.platform`` to "win32" and each winapi function to its fake, then drive the product
-through the same commands the Windows runner would. Sections mirror winapi.py.
+Each fake cites the API and the documented behaviour it reproduces. Tests install it with the
+``fake_windows`` fixture (tests/conftest.py): ``sys.platform`` becomes "win32" and each winapi function
+its fake, then the product runs through the same commands the Windows runner would. A test changes the
+fake machine through the FakeWindows object the fixture yields (its RAM, which descriptors are consoles
+and in which mode, the console's code page, the registry).
+
+Run as a script (``python tests/fakewin.py ARGS``), it runs the CLI in a process of its own under the
+same fake, so that the behaviours that need a real process (what bytes reach a redirected stdout) are
+tested end to end: the machine comes from ``$FAKEWIN_STATE`` (JSON; see FakeWindows.from_json).
+
+Sections mirror winapi.py.
 """
 
 from __future__ import annotations
 
-# --- memory and processes -------------------------------------------------------------------------------
+import contextlib
+import json
+import os
+import re
+import signal
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
-# --- console: modes and code pages ----------------------------------------------------------------------
+STATE_ENV = "FAKEWIN_STATE"
+SCRIPT = Path(__file__).resolve()
+GIB = 1 << 30
 
-# --- registry (the Lxss keys) ---------------------------------------------------------------------------
+# The names winapi exports that are calls (patched); constants and pure helpers stay real.
+FAKED = ("total_physical_memory", "kill_process_tree", "console_mode", "set_console_mode",
+         "console_output_code_page", "oem_code_page", "registry_value", "expand_environment_strings",
+         "lock_first_byte", "unlock_first_byte")
 
-# --- file version resources -----------------------------------------------------------------------------
 
-# --- files: attributes, security, replacing, locking ----------------------------------------------------
+@dataclass
+class FakeWindows:
+    """The state of one fake Windows machine. Defaults: 16 GiB, no console attached (a CI job's
+    redirected streams), OEM code page 437 (US English), an empty registry."""
+
+    # --- memory and processes
+    total_phys: int | None = 16 * GIB
+    killed: list[int] = field(default_factory=list)
+    # --- console
+    consoles: dict[int, int] = field(default_factory=dict)  # fd -> console mode, for fds that are consoles
+    vt_supported: bool = True  # False: conhost before Windows 10 1511
+    output_cp: int | None = None  # GetConsoleOutputCP; None: no console attached
+    oem_cp: int = 437
+    # --- registry: (hive, subkey, name), all lower case (names are case-insensitive) -> (value, type)
+    registry: dict[tuple[str, str, str], tuple[object, int]] = field(default_factory=dict)
+
+    # -- memory and processes -------------------------------------------------------------------
+
+    def total_physical_memory(self) -> int | None:
+        # GlobalMemoryStatusEx: MEMORYSTATUSEX.ullTotalPhys, "the amount of actual physical memory, in
+        # bytes"; "if the function fails, the return value is zero" (winapi gives None then).
+        return self.total_phys
+
+    def kill_process_tree(self, pid: int) -> None:
+        # taskkill /PID pid /T /F: "/T ends the specified process and any child processes started by
+        # it", forcefully (/F). Here the tree is the session run_wsl starts its child in (os.name is
+        # still posix under the fake): killing the process group ends the parent and every child.
+        self.killed.append(pid)
+        with contextlib.suppress(OSError):  # already gone: taskkill reports "not found" and exits 128
+            os.killpg(pid, signal.SIGKILL)
+
+    # -- console: modes and code pages ----------------------------------------------------------
+
+    def console_mode(self, fd: int) -> int | None:
+        # GetConsoleMode: "If the function fails, the return value is zero"; it fails for any handle
+        # that is not a console input or screen buffer: a file, a pipe, the NUL device.
+        return self.consoles.get(fd)
+
+    def set_console_mode(self, fd: int, mode: int) -> bool:
+        # SetConsoleMode: fails on a handle that is not a console; a console host that predates
+        # ENABLE_VIRTUAL_TERMINAL_PROCESSING (before Windows 10 1511) refuses the flag with
+        # ERROR_INVALID_PARAMETER and keeps its mode.
+        if fd not in self.consoles:
+            return False
+        if mode & 0x0004 and not self.vt_supported:
+            return False
+        self.consoles[fd] = mode
+        return True
+
+    def console_output_code_page(self) -> int | None:
+        # GetConsoleOutputCP: the attached console's output code page ([Console]::OutputEncoding in
+        # PowerShell); "if the function fails, the return value is zero" (no console attached).
+        return self.output_cp
+
+    def oem_code_page(self) -> int:
+        # GetOEMCP: the system's OEM code page; cmd.exe reads batch files in it.
+        return self.oem_cp
+
+    # -- registry (the Lxss keys) ---------------------------------------------------------------
+
+    def set_registry(self, subkey: str, name: str, value: object, kind: int, *,
+                     hive: str = "HKEY_LOCAL_MACHINE") -> None:
+        self.registry[(hive.lower(), subkey.lower(), name.lower())] = (value, kind)
+
+    def registry_value(self, subkey: str, name: str, *, hive: str = "HKEY_LOCAL_MACHINE") -> tuple[object, int] | None:
+        # RegOpenKeyEx + RegQueryValueEx: ERROR_FILE_NOT_FOUND for a missing key or value (winapi gives
+        # None); key and value names are case-insensitive ("Registry Element Size Limits" / "Structure
+        # of the Registry").
+        return self.registry.get((hive.lower(), subkey.lower(), name.lower()))
+
+    @staticmethod
+    def expand_environment_strings(text: str) -> str:
+        # ExpandEnvironmentStrings: each %name% is replaced by the variable's value (names are
+        # case-insensitive); "if the name is not found, the %variableName% portion is left unexpanded".
+        env = {k.upper(): v for k, v in os.environ.items()}
+        return re.sub(r"%([^%]+)%", lambda m: env.get(m[1].upper(), m[0]), text)
+
+    # -- files: locking --------------------------------------------------------------------------
+
+    @staticmethod
+    def lock_first_byte(fd: int) -> None:
+        # _locking(LK_LOCK, 1): locks one byte at the current position; "if the bytes cannot be locked,
+        # the program immediately tries again after 1 second. If, after 10 attempts, the bytes cannot
+        # be locked, the constant returns an error" (EDEADLOCK). A POSIX record lock of the same byte.
+        import fcntl
+        import time
+
+        for attempt in range(10):
+            try:
+                fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB, 1, 0, os.SEEK_CUR)
+            except OSError:
+                if attempt == 9:
+                    raise OSError(36, "Resource deadlock avoided") from None  # EDEADLOCK on Windows
+                time.sleep(1)
+            else:
+                return
+
+    @staticmethod
+    def unlock_first_byte(fd: int) -> None:
+        # _locking(LK_UNLCK, 1): "unlocks the specified bytes, which must have been previously locked".
+        import fcntl
+
+        fcntl.lockf(fd, fcntl.LOCK_UN, 1, 0, os.SEEK_CUR)
+
+    # -- serialising, for a process of its own --------------------------------------------------
+
+    def to_json(self) -> str:
+        return json.dumps({"total_phys": self.total_phys, "consoles": {str(k): v for k, v in self.consoles.items()},
+                           "vt_supported": self.vt_supported, "output_cp": self.output_cp, "oem_cp": self.oem_cp,
+                           "registry": [[*key, *value] for key, value in self.registry.items()]})
+
+    @classmethod
+    def from_json(cls, text: str) -> FakeWindows:
+        data: dict[str, Any] = json.loads(text)
+        machine = cls(total_phys=data.get("total_phys", 16 * GIB),
+                      consoles={int(k): int(v) for k, v in data.get("consoles", {}).items()},
+                      vt_supported=data.get("vt_supported", True), output_cp=data.get("output_cp"),
+                      oem_cp=data.get("oem_cp", 437))
+        for hive, subkey, name, value, kind in data.get("registry", []):
+            machine.registry[(hive, subkey, name)] = (value, kind)
+        return machine
+
+
+# Standard modules that read sys.platform when they are imported (subprocess would look for _winapi):
+# imported before it changes, so that only the product's own run-time branches see "win32".
+PREIMPORTED = ("subprocess", "tempfile", "pathlib", "shutil", "shlex", "signal", "threading", "queue",
+               "xml.sax.saxutils", "xml.etree.ElementTree", "hashlib", "datetime", "ctypes")
+
+
+def preimport() -> None:
+    import importlib
+
+    for name in PREIMPORTED:
+        importlib.import_module(name)
+
+
+@contextlib.contextmanager
+def installed(machine: FakeWindows) -> Iterator[FakeWindows]:
+    """Patch sys.platform and winapi's calls for the duration (the fixture uses monkeypatch instead)."""
+    from wslconfig_assistant import winapi
+
+    preimport()
+    saved = {name: getattr(winapi, name) for name in FAKED}
+    platform = sys.platform
+    try:
+        sys.platform = "win32"
+        for name in FAKED:
+            setattr(winapi, name, getattr(machine, name))
+        yield machine
+    finally:
+        sys.platform = platform
+        for name, value in saved.items():
+            setattr(winapi, name, value)
+
+
+def main() -> None:
+    """The CLI in this process, as on the machine ``$FAKEWIN_STATE`` describes."""
+    repo = SCRIPT.parents[1]
+    if str(repo) not in sys.path:
+        sys.path.insert(0, str(repo))
+    machine = FakeWindows.from_json(os.environ.get(STATE_ENV) or "{}")
+    from wslconfig_assistant.main import main as cli
+
+    with installed(machine):
+        code = cli(sys.argv[1:])
+    sys.exit(code)
+
+
+if __name__ == "__main__":
+    main()

@@ -42,10 +42,11 @@ POSIX = os.name == "posix"
 
 #: Modules allowed to start processes, and why.
 SUBPROCESS_ALLOWED = {
-    "wslconfig_assistant/wslexe.py": "the one door to wsl.exe (never a shell; taskkill on timeout)",
+    "wslconfig_assistant/wslexe.py": "the one door to wsl.exe (never a shell)",
     "wslconfig_assistant/locate.py": "inside WSL only: constant argv `cmd.exe /d /c echo %USERPROFILE%` and "
     "`wslpath -u`, to find the Windows profile through interop",
     "wslconfig_assistant/simulator.py": "the wsl.exe stand-in",
+    "wslconfig_assistant/winapi.py": "Windows only: constant argv `taskkill.exe /PID n /T /F` (tree kill on timeout)",
 }
 BANNED_MODULES = {"pickle", "marshal", "shelve", "dill", "cloudpickle", "code", "codeop"}
 PROCESS_MODULES = {"subprocess", "pty", "asyncio.subprocess"}

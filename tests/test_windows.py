@@ -27,7 +27,7 @@ from typing import Any
 import pytest
 from conftest import SIM_SCRIPT, cli_env, parse_json_doc, run_cli
 
-from wslconfig_assistant import devicehost, hostinfo, values, wslexe
+from wslconfig_assistant import devicehost, hostinfo, values, winapi, wslexe
 from wslconfig_assistant.reading import TMP_SUFFIX
 
 pytestmark = pytest.mark.skipif(sys.platform != "win32", reason="Windows-only code paths (run on windows-latest)")
@@ -198,7 +198,7 @@ def test_registry_value_kinds() -> None:
         winreg.SetValueEx(key, "Number", 0, winreg.REG_DWORD, 5)
     try:
         def read(name: str) -> str | None:
-            return devicehost.registry_string(subkey, name, hive=winreg.HKEY_CURRENT_USER)
+            return devicehost.registry_string(subkey, name, hive=winapi.HKCU)
 
         assert read("InstallLocation") == "C:\\Program Files\\WSL\\"
         assert read("Empty") is None

@@ -46,29 +46,24 @@ def install_dir() -> str | None:
     return None
 
 
-def _registry_install_location() -> str | None:  # pragma: win32 cover
+def _registry_install_location() -> str | None:
     return registry_string(_MSI_KEY, "InstallLocation")
 
 
-def registry_string(subkey: str, name: str, *, hive: int | None = None) -> str | None:  # pragma: win32 cover
-    """A string value from the registry (HKLM unless ``hive`` says otherwise), or None when the
-    key or value is missing, empty or not a string. The 64-bit view is read even from a 32-bit
-    Python (which would otherwise be redirected to WOW6432Node, where WSL writes nothing);
-    REG_EXPAND_SZ is expanded as Windows would."""
-    if sys.platform != "win32":
-        return None
-    import winreg  # noqa: PLC0415 - Windows only
+def registry_string(subkey: str, name: str, *, hive: str | None = None) -> str | None:
+    """A string value from the registry (HKLM unless ``hive`` names another, e.g. winapi.HKCU), or
+    None when the key or value is missing, empty or not a string. The 64-bit view is read (see
+    winapi.registry_value); REG_EXPAND_SZ is expanded as Windows would."""
+    from wslconfig_assistant import winapi  # noqa: PLC0415 - Windows only
 
-    try:
-        with winreg.OpenKey(winreg.HKEY_LOCAL_MACHINE if hive is None else hive, subkey, 0,
-                            winreg.KEY_READ | winreg.KEY_WOW64_64KEY) as key:
-            value, kind = winreg.QueryValueEx(key, name)
-    except OSError:
+    found = winapi.registry_value(subkey, name, hive=hive or winapi.HKLM)
+    if found is None:
         return None
-    if kind not in (winreg.REG_SZ, winreg.REG_EXPAND_SZ) or not isinstance(value, str):
+    value, kind = found
+    if kind not in (winapi.REG_SZ, winapi.REG_EXPAND_SZ) or not isinstance(value, str):
         return None
-    if kind == winreg.REG_EXPAND_SZ:
-        value = winreg.ExpandEnvironmentStrings(value)
+    if kind == winapi.REG_EXPAND_SZ:
+        value = winapi.expand_environment_strings(value)
     return value or None
 
 

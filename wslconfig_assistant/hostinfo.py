@@ -51,32 +51,8 @@ def _proc_meminfo() -> int | None:
     return None
 
 
-def _windows_total_memory() -> int | None:  # pragma: win32 cover
+def _windows_total_memory() -> int | None:
     """GlobalMemoryStatusEx's ullTotalPhys: the physical memory Windows can use (what WSL halves)."""
-    if sys.platform != "win32":
-        return None
-    import ctypes  # noqa: PLC0415 - Windows only
-    from ctypes import wintypes  # noqa: PLC0415
+    from wslconfig_assistant import winapi  # noqa: PLC0415 - Windows only
 
-    class MemoryStatusEx(ctypes.Structure):
-        _fields_ = [
-            ("dwLength", wintypes.DWORD),
-            ("dwMemoryLoad", wintypes.DWORD),
-            ("ullTotalPhys", ctypes.c_ulonglong),
-            ("ullAvailPhys", ctypes.c_ulonglong),
-            ("ullTotalPageFile", ctypes.c_ulonglong),
-            ("ullAvailPageFile", ctypes.c_ulonglong),
-            ("ullTotalVirtual", ctypes.c_ulonglong),
-            ("ullAvailVirtual", ctypes.c_ulonglong),
-            ("ullAvailExtendedVirtual", ctypes.c_ulonglong),
-        ]
-
-    status = MemoryStatusEx()
-    status.dwLength = ctypes.sizeof(MemoryStatusEx)
-    kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)
-    call = kernel32.GlobalMemoryStatusEx
-    call.argtypes = (ctypes.POINTER(MemoryStatusEx),)
-    call.restype = wintypes.BOOL
-    if not call(ctypes.byref(status)):
-        return None
-    return int(status.ullTotalPhys) or None
+    return winapi.total_physical_memory()

@@ -40,12 +40,21 @@ class Console:
 
 
 def is_terminal(stream: object) -> bool:
-    """Whether ``stream`` is a terminal: False for None (pythonw), a closed stream, or no isatty."""
+    """Whether ``stream`` is a terminal: False for None (pythonw), a closed stream, or no isatty.
+
+    On Windows isatty() is true for any character device, NUL included (``< NUL`` is how scripts
+    say "no input"), so there the stream must also be a console: GetConsoleMode fails on NUL."""
     isatty = getattr(stream, "isatty", None)
     try:
-        return bool(isatty and isatty())
-    except (OSError, ValueError):
+        if not (isatty and isatty()):
+            return False
+        if sys.platform == "win32":
+            from wslconfig_assistant import winapi  # noqa: PLC0415 - Windows only
+
+            return winapi.console_mode(stream.fileno()) is not None  # type: ignore[attr-defined]
+    except (AttributeError, OSError, ValueError):
         return False
+    return True
 
 
 def _wants_color(stream: TextIO, no_color: bool) -> bool:
@@ -58,35 +67,22 @@ def _wants_color(stream: TextIO, no_color: bool) -> bool:
     return _enable_windows_vt(stream) if sys.platform == "win32" else True
 
 
-_ENABLE_VIRTUAL_TERMINAL_PROCESSING = 0x0004
-
-
-def _enable_windows_vt(stream: TextIO) -> bool:  # pragma: win32 cover
+def _enable_windows_vt(stream: TextIO) -> bool:
     """Switch the console behind ``stream`` to VT mode (conhost without it would print escape
     codes), and say whether it is on. The stream's own handle, not STD_OUTPUT_HANDLE: with
     ``--json > file`` people's text goes to stderr, which may be the console when stdout is not."""
-    if sys.platform != "win32":
-        return False
-    try:
-        import ctypes  # noqa: PLC0415 - Windows only
-        import msvcrt  # noqa: PLC0415
-        from ctypes import wintypes  # noqa: PLC0415
+    from wslconfig_assistant import winapi  # noqa: PLC0415 - Windows only
 
-        handle = msvcrt.get_osfhandle(stream.fileno())
-        kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)
-        get_mode, set_mode = kernel32.GetConsoleMode, kernel32.SetConsoleMode
-        get_mode.argtypes = (wintypes.HANDLE, ctypes.POINTER(wintypes.DWORD))
-        get_mode.restype = wintypes.BOOL
-        set_mode.argtypes = (wintypes.HANDLE, wintypes.DWORD)
-        set_mode.restype = wintypes.BOOL
-        mode = wintypes.DWORD()
-        if not get_mode(handle, ctypes.byref(mode)):
-            return False  # not a console (a pipe, a file, a mintty pty)
-        if mode.value & _ENABLE_VIRTUAL_TERMINAL_PROCESSING:
-            return True
-        return bool(set_mode(handle, mode.value | _ENABLE_VIRTUAL_TERMINAL_PROCESSING))
+    try:
+        fd = stream.fileno()
     except (AttributeError, OSError, ValueError):  # no fileno (io.UnsupportedOperation is an OSError)
         return False
+    mode = winapi.console_mode(fd)
+    if mode is None:
+        return False  # not a console (a pipe, a file, NUL, a mintty pty)
+    if mode & winapi.ENABLE_VIRTUAL_TERMINAL_PROCESSING:
+        return True
+    return winapi.set_console_mode(fd, mode | winapi.ENABLE_VIRTUAL_TERMINAL_PROCESSING)
 
 
 def envelope(command: str, exit_code: int, config: str | None, findings: Iterable[Finding],

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import stat
+import sys
 
 from wslconfig_assistant.errors import ConfigUnreadableError
 
@@ -56,6 +57,12 @@ def read_target(target: PathLike, shown: str) -> bytes | None:
     except IsADirectoryError as exc:
         raise is_a_folder(shown) from exc
     except PermissionError as exc:
+        if sys.platform == "win32" and _held_open(exc):
+            raise ConfigUnreadableError(
+                f"cannot read {shown}: another program has it open and lets nobody read it",
+                fix="close the program that holds the file (an editor, a sync or backup tool), then run the "
+                "command again",
+            ) from exc
         raise ConfigUnreadableError(
             f"cannot read {shown}: permission denied",
             fix="make sure your user can read the file (on Windows, also close any program "
@@ -66,6 +73,12 @@ def read_target(target: PathLike, shown: str) -> bytes | None:
             f"cannot read {shown}: {os_error_text(exc)}",
             fix="check that the drive is available and the file is readable, then run the command again",
         ) from exc
+
+
+def _held_open(exc: OSError) -> bool:
+    from wslconfig_assistant import winapi  # noqa: PLC0415 - Windows only
+
+    return winapi.is_sharing_violation(exc)
 
 
 def is_a_folder(shown: str) -> ConfigUnreadableError:

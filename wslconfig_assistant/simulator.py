@@ -334,17 +334,17 @@ def save_state(path: str, state: SimState) -> None:
 def locked(path: str) -> Iterator[None]:
     """One invocation at a time per state file: every call reads, appends to ``calls`` and writes
     back, so concurrent processes would otherwise lose each other's updates."""
-    if sys.platform == "win32":  # pragma: win32 cover
-        import msvcrt  # noqa: PLC0415 - Windows only
+    if sys.platform == "win32":
+        from wslconfig_assistant import winapi  # noqa: PLC0415 - Windows only
 
         with open(path + ".lock", "a+b") as fh:
             fh.seek(0)
-            msvcrt.locking(fh.fileno(), msvcrt.LK_LOCK, 1)  # retries for 10 s, then raises
+            winapi.lock_first_byte(fh.fileno())  # retries for 10 s, then raises
             try:
                 yield
             finally:
                 fh.seek(0)
-                msvcrt.locking(fh.fileno(), msvcrt.LK_UNLCK, 1)
+                winapi.unlock_first_byte(fh.fileno())
         return
     import fcntl  # noqa: PLC0415 - POSIX only
 

@@ -48,6 +48,7 @@ __all__ = [
     "WslTimeoutError",
     "decode_output",
     "detect_encoding",
+    "find_program",
     "find_wsl_exe",
     "format_command",
     "format_exit_code",
@@ -172,23 +173,44 @@ def find_wsl_exe(explicit: str | None) -> str:
 
 
 def _on_path(name: str) -> str | None:
-    """``name`` in the folders of PATH only. shutil.which on Windows looks in the current folder
-    first, so a wsl.exe planted in a repository being checked would run instead of WSL's."""
-    for folder in os.environ.get("PATH", "").split(os.pathsep):
+    return find_program(name)
+
+
+_DEFAULT_PATHEXT = ".COM;.EXE;.BAT;.CMD"
+
+
+def find_program(name: str, folders: Sequence[str] | None = None) -> str | None:
+    """A bare program name in ``folders`` (default: the folders of PATH) only, never in the current
+    folder: shutil.which on Windows looks there first (as cmd.exe does), so a wsl.exe planted in a
+    repository being checked would run instead of WSL's. Relative PATH entries are skipped for the
+    same reason. On Windows a name without an extension is tried with each of PATHEXT's, as
+    CreateProcess callers (and PowerShell) find ``wsl`` as ``wsl.exe``."""
+    if folders is None:
+        folders = os.environ.get("PATH", "").split(os.pathsep)
+    names = [name]
+    if sys.platform == "win32":
+        extensions = [e for e in (os.environ.get("PATHEXT") or _DEFAULT_PATHEXT).split(";") if e]
+        if not any(name.lower().endswith(e.lower()) for e in extensions):
+            names = [name + e.lower() for e in extensions]
+    for folder in folders:
         if not folder or not os.path.isabs(folder):
             continue
-        candidate = os.path.join(folder, name)
-        if os.path.isfile(candidate) and os.access(candidate, os.X_OK):
-            return candidate
+        for candidate in (os.path.join(folder, n) for n in names):
+            if os.path.isfile(candidate) and os.access(candidate, os.X_OK):
+                return candidate
     return None
 
 
 def _checked(path: str, source: str) -> str:
-    # A bare name ("wsl.exe", "wslconfig-assistant-wsl-sim") is looked up on PATH, as a shell would.
+    # A bare name ("wsl.exe", "wsl", "wslconfig-assistant-wsl-sim") is looked up on PATH, as a shell
+    # would, but never in the current folder (find_program says why).
     if os.sep not in path and not (os.altsep and os.altsep in path):
-        found = shutil.which(path)
+        found = find_program(path)
         if found:
             return found
+        raise WslMissingError(f"{path} (from {source}) is not in any folder of PATH",
+                              fix="pass the program's full path, or a name found on PATH (the current folder "
+                              "is never searched)")
     if os.path.isdir(path):
         raise WslMissingError(f"{path} (from {source}) is a folder, not wsl.exe",
                               fix="pass the path of the program itself, e.g. C:\\Windows\\System32\\wsl.exe")
@@ -565,9 +587,11 @@ def _pump(pipe: IO[bytes], index: int, sink: queue.Queue[tuple[int, bytes]]) -> 
 
 
 def _kill_tree(proc: subprocess.Popen[bytes]) -> None:
-    if sys.platform == "win32":  # pragma: win32 cover
+    if sys.platform == "win32":
         if proc.poll() is None:  # taskkill finds the children through a live parent only
-            _taskkill(proc.pid)
+            from wslconfig_assistant import winapi  # noqa: PLC0415 - Windows only
+
+            winapi.kill_process_tree(proc.pid)
     else:
         import signal  # noqa: PLC0415 - only on this path
 
@@ -577,14 +601,6 @@ def _kill_tree(proc: subprocess.Popen[bytes]) -> None:
         proc.kill()
     with contextlib.suppress(subprocess.TimeoutExpired):
         proc.wait(timeout=_KILL_GRACE)
-
-
-def _taskkill(pid: int) -> None:  # pragma: win32 cover
-    root = os.environ.get("SYSTEMROOT", "C:\\Windows")
-    taskkill = os.path.join(root, "System32", "taskkill.exe")
-    with contextlib.suppress(OSError, subprocess.TimeoutExpired):  # then proc.kill() is the fallback
-        subprocess.run([taskkill, "/PID", str(pid), "/T", "/F"], shell=False, capture_output=True,
-                       timeout=_KILL_GRACE * 5, check=False)
 
 
 def _result(argv: tuple[str, ...], code: int | None, captures: tuple[_Capture, _Capture],

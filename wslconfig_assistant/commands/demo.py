@@ -14,7 +14,6 @@ import contextlib
 import json
 import os
 import pathlib
-import shutil
 import sys
 import sysconfig
 import tempfile
@@ -72,6 +71,7 @@ def sandbox() -> Iterator[pathlib.Path]:
             HOST_MEMORY_ENV: SIMULATED_HOST_MEMORY,
             PROFILE_ENV: str(profile),
             EXE_ENV: _simulator_exe(pathlib.Path(folder)),
+            SIM_PYTHON_ENV: sys.executable,
             # An empty install folder: on a real Windows machine the demo must not read the
             # real wsldevicehost.dll, only the simulated versions.
             INSTALL_DIR_ENV: str(pathlib.Path(folder) / "Program Files" / "WSL"),
@@ -88,18 +88,29 @@ def sandbox() -> Iterator[pathlib.Path]:
                     os.environ[name] = value
 
 
+SIM_PYTHON_ENV = "WSLCONFIG_ASSISTANT_SIM_PYTHON"  # the Python the Windows wrapper starts (see below)
+# The .cmd wrapper names the Python through the environment, never in its own text: cmd.exe reads a
+# batch file in the console's OEM code page, so a profile path such as C:\Users\Jürgen written into
+# the file would be misread, and a "%" in it would be taken for a variable. The variable's value is
+# expanded from the (Unicode) environment and not expanded again. Pure ASCII, so any code page reads it.
+CMD_WRAPPER = f'@"%{SIM_PYTHON_ENV}%" -m wslconfig_assistant.simulator %*\r\n'
+
+
 def _simulator_exe(sandbox: pathlib.Path) -> str:
     """The shipped wsl.exe simulator as one executable path (what --wsl-exe takes)."""
+    from wslconfig_assistant.wslexe import find_program  # noqa: PLC0415
+
     name = "wslconfig-assistant-wsl-sim"
-    # Installed console scripts sit next to python on POSIX venvs, in Scripts\ on Windows.
-    here = os.pathsep.join(dict.fromkeys((sysconfig.get_path("scripts"), os.path.dirname(sys.executable))))
-    installed = shutil.which(name, path=here) or shutil.which(name)
+    # Installed console scripts sit next to python on POSIX venvs, in Scripts\ on Windows; then PATH.
+    # Never the current folder (find_program says why).
+    here = list(dict.fromkeys((sysconfig.get_path("scripts"), os.path.dirname(sys.executable))))
+    installed = find_program(name, here) or find_program(name)
     if installed:
         return installed
     # Running from a source tree: a wrapper that starts the simulator with this Python.
-    if sys.platform == "win32":  # pragma: win32 cover
+    if sys.platform == "win32":
         wrapper = sandbox / "wsl.cmd"
-        wrapper.write_text(f'@"{sys.executable}" -m wslconfig_assistant.simulator %*\r\n', encoding="utf-8")
+        wrapper.write_bytes(CMD_WRAPPER.encode("ascii"))
     else:
         wrapper = sandbox / "wsl.exe"
         wrapper.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m wslconfig_assistant.simulator "$@"\n',
