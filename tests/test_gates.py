@@ -36,12 +36,49 @@ def test_missing_or_unreadable_dll_has_no_version(tmp_path: Path) -> None:
     assert devicehost.file_version(str(tmp_path)) is None  # a folder
 
 
-def test_the_dll_wins_over_the_table(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_the_dll_answers_where_the_table_cannot(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     devicehost.write_fake_dll(str(tmp_path / devicehost.DLL_NAME), "1.2.57.0")
     monkeypatch.setenv(devicehost.INSTALL_DIR_ENV, str(tmp_path))
+    for wsl in ("2.4.13.0", "2.9.2.0", None):  # not in the table / no WSL version at all
+        found = devicehost.resolve(wsl)
+        assert found.version == "1.2.57-0"
+        assert found.source.startswith("version resource")
+        assert found.disagreement is None
+
+
+def test_the_dll_above_a_lower_bound_is_the_finer_answer(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    devicehost.write_fake_dll(str(tmp_path / devicehost.DLL_NAME), "1.2.60.0")
+    monkeypatch.setenv(devicehost.INSTALL_DIR_ENV, str(tmp_path))
+    found = devicehost.resolve("2.9.6.0")  # the table: at least 1.2.48-0
+    assert (found.version, found.disagreement) == ("1.2.60-0", None)
+
+
+@pytest.mark.parametrize(("dll", "wsl", "lower", "table"), [
+    ("1.2.57.0", "2.7.3.0", "1.2.14-0", "1.2.14-0"),  # the DLL claims more than the release shipped
+    ("1.2.20.0", "2.9.4.0", "1.2.20-0", "1.2.48-0"),  # the DLL claims less
+    ("1.2.40.0", "3.0.1.0", "1.2.40-0", "1.2.62"),  # below even the lower bound
+])
+def test_dll_and_table_disagree_show_both_gate_on_the_lower(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                                                            dll: str, wsl: str, lower: str, table: str) -> None:
+    """14.7: which of the two is right is unconfirmed, so the gate takes the lower and says both."""
+    devicehost.write_fake_dll(str(tmp_path / devicehost.DLL_NAME), dll)
+    monkeypatch.setenv(devicehost.INSTALL_DIR_ENV, str(tmp_path))
+    found = devicehost.resolve(wsl)
+    assert found.version == lower
+    assert found.disagreement == (devicehost.as_package(dll), table)
+    assert devicehost.as_package(dll) in found.source
+    assert table in found.source
+    assert "lower" in found.source
+
+
+def test_the_proxy_stub_is_never_read_as_the_devicehost(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """14.7: after 2.9.4 WSL ships wsldevicehostproxystub.dll stamped with WSL's own version (2.9.9.0 would
+    read as DeviceHost 2.9.9-0 and pass any minimum)."""
+    devicehost.write_fake_dll(str(tmp_path / devicehost.PROXY_STUB_NAME), "2.9.9.0")
+    monkeypatch.setenv(devicehost.INSTALL_DIR_ENV, str(tmp_path))
+    assert devicehost.resolve("2.9.9.0") == devicehost.Resolved("1.2.61", "bundled with WSL 2.9.9.0 (release table)")
     found = devicehost.resolve("2.7.3.0")
-    assert found.version == "1.2.57-0"
-    assert "version resource" in found.source
+    assert found.version == "1.2.14-0"  # not 2.9.9-0
 
 
 def test_an_unstamped_dll_falls_back_to_the_table(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -55,13 +92,17 @@ def test_an_unstamped_dll_falls_back_to_the_table(monkeypatch: pytest.MonkeyPatc
 @pytest.mark.parametrize(
     ("wsl", "version", "inferred"),
     [("2.8.9.0", "1.2.29-0", False), ("2.7.11.0", "1.2.14-0", False), ("2.9.4.0", "1.2.48-0", False),
-     ("3.0.1.0", "1.2.48-0", True), ("2.4.13.0", None, False)],
+     ("3.0.1.0", "1.2.62", True), ("3.2.0.0", "1.2.62", True), ("2.9.9.0", "1.2.61", False),
+     ("2.4.13.0", None, False)],
 )
 def test_table_and_inference(wsl: str, version: str | None, inferred: bool) -> None:
     found = devicehost.resolve(wsl)
     assert (found.version, found.inferred) == (version, inferred)
     if inferred:
-        assert "newer than this tool's release table" in found.source
+        assert "at least DeviceHost" in found.source
+        assert "(a lower bound)" in found.source
+    if wsl == "3.2.0.0":  # newer than every row: the output says so
+        assert "newer than every release in this tool's table (newest 3.0.1)" in found.source
     if version is None:
         assert found.source.startswith("unknown")
 

@@ -8,7 +8,7 @@ import itertools
 import pytest
 
 from wslconfig_assistant import versions
-from wslconfig_assistant.releases import NEWEST_TAG, TABLE, Bundled, bundled
+from wslconfig_assistant.releases import LAST_FULL_TAG, NEWEST_TAG, TABLE, Bundled, bundled, newer_than_table
 from wslconfig_assistant.versions import MIN_DEVICEHOST, MIN_KERNEL, InvalidVersionError, meets
 
 
@@ -51,15 +51,52 @@ def test_2_8_9_is_the_first_fast_path_release() -> None:
 
 
 def test_newer_than_the_table_is_inferred() -> None:
-    b = bundled("3.0.1.0")
+    b = bundled("3.1.0.0")
     assert b.source == "inferred"
-    assert (b.wsl, b.kernel, b.devicehost, b.wslg) == ("3.0.1.0", "6.18.35.2-1", "1.2.48-0", None)
+    assert (b.wsl, b.kernel, b.devicehost, b.wslg) == ("3.1.0.0", "6.18.40.1-1", "1.2.62", None)
+    assert (b.kernel_bound, b.devicehost_bound) == (True, True)
     assert b.note == (
-        "WSL 3.0.1.0 is newer than this tool's table (newest 2.9.4); assuming it bundles at least DeviceHost 1.2.48-0"
+        "WSL 3.1.0.0 is newer than this tool's table (newest 3.0.1); "
+        "assuming it bundles at least kernel 6.18.40.1-1 and DeviceHost 1.2.62"
     )
-    assert _gates("3.0.1.0") == (True, True)
-    assert bundled("2.9.5").source == "inferred"
+    assert _gates("3.1.0.0") == (True, True)
     assert bundled("2.10.0.0").source == "inferred"  # numeric, not lexical
+    assert newer_than_table("3.1.0.0")
+    assert newer_than_table("3.0.2")
+    assert not newer_than_table("3.0.1.0")
+
+
+# 14.1: the releases after 2.9.4, each with only its confirmed cell; the others are lower bounds.
+@pytest.mark.parametrize(
+    ("wsl", "kernel", "kernel_bound", "devicehost", "devicehost_bound"),
+    [
+        ("2.9.5.0", "6.18.35.2-1", True, "1.2.48-0", True),  # no row: both from 2.9.4
+        ("2.9.8.0", "6.18.35.2-1", True, "1.2.48-0", True),
+        ("2.9.9.0", "6.18.35.2-1", True, "1.2.61", False),  # DeviceHost 1.2.61 confirmed (#41426)
+        ("2.9.10.0", "6.18.35.2-1", True, "1.2.62", False),  # DeviceHost 1.2.62 confirmed (#41499)
+        ("2.9.11.0", "6.18.40.1-1", False, "1.2.62", True),  # kernel confirmed (#41553)
+        ("2.9.13.0", "6.18.40.1-1", True, "1.2.62", True),  # notes name no change: no row
+        ("3.0.1.0", "6.18.40.1-1", False, "1.2.62", True),  # kernel from a pasted `wsl --version`
+    ],
+)
+def test_releases_after_2_9_4(wsl: str, kernel: str, kernel_bound: bool, devicehost: str,
+                              devicehost_bound: bool) -> None:
+    b = bundled(wsl)
+    assert (b.kernel, b.kernel_bound, b.devicehost, b.devicehost_bound) == (kernel, kernel_bound, devicehost,
+                                                                           devicehost_bound)
+    assert b.source == "inferred"
+    assert b.note is not None
+    assert "at least" in b.note
+    assert _gates(wsl) == (True, True)
+
+
+def test_unconfirmed_cells_stay_unknown_in_the_table() -> None:
+    assert (TABLE["2.9.9"].kernel, TABLE["2.9.10"].kernel) == (None, None)
+    assert (TABLE["2.9.11"].devicehost, TABLE["3.0.1"].devicehost) == (None, None)
+    assert TABLE["2.9.9"].devicehost == "1.2.61"
+    assert TABLE["2.9.10"].devicehost == "1.2.62"
+    assert TABLE["2.9.11"].kernel == TABLE["3.0.1"].kernel == "6.18.40.1-1"
+    assert not any(tag in TABLE for tag in ("2.9.5", "2.9.6", "2.9.7", "2.9.8", "2.9.12", "2.9.13"))
 
 
 @pytest.mark.parametrize(
@@ -93,20 +130,27 @@ def test_not_a_wsl_version(bad: str) -> None:
 # ---------------------------------------------------------------------------------------
 
 
-def test_table_covers_2_5_8_to_2_9_4_without_2_9_2() -> None:
+def test_table_covers_2_5_8_to_3_0_1_without_2_9_2() -> None:
     assert "2.9.2" not in TABLE
-    assert NEWEST_TAG == "2.9.4" == max(TABLE, key=lambda t: versions.parse_wsl(t).release)
+    assert NEWEST_TAG == "3.0.1" == max(TABLE, key=lambda t: versions.parse_wsl(t).release)
+    assert LAST_FULL_TAG == "2.9.4"
     assert min(TABLE, key=lambda t: versions.parse_wsl(t).release) == "2.5.8"
     expected = {"2.5.8", "2.5.9", "2.5.10", "2.6.0", "2.6.1", "2.6.2", "2.6.3"}
     expected |= {f"2.7.{i}" for i in range(12)} | {f"2.8.{i}" for i in range(13)} | {"2.9.0", "2.9.1", "2.9.3", "2.9.4"}
+    expected |= {"2.9.9", "2.9.10", "2.9.11", "3.0.1"}
     assert set(TABLE) == expected
 
 
 def test_table_versions_parse() -> None:
     for tag, rel in TABLE.items():
         versions.parse_wsl(tag)
-        versions.parse_kernel(rel.kernel)
-        versions.parse_devicehost(rel.devicehost)
+        if versions.compare(tag, LAST_FULL_TAG) in (-1, 0):  # every cell up to 2.9.4 is confirmed
+            assert rel.kernel is not None, tag
+            assert rel.devicehost is not None, tag
+        if rel.kernel is not None:
+            versions.parse_kernel(rel.kernel)
+        if rel.devicehost is not None:
+            versions.parse_devicehost(rel.devicehost)
         assert rel.wslg is None or versions.compare(rel.wslg, "1.0.66") in (0, 1), tag
 
 
@@ -115,9 +159,10 @@ def test_newest_line_never_goes_backwards() -> None:
     inference for releases newer than the table rests on. The 2.7 line was parallel."""
     line = sorted((t for t in TABLE if versions.compare(t, "2.8.0") in (0, 1)),
                   key=lambda t: versions.parse_wsl(t).release)
-    for older, newer in itertools.pairwise(line):
-        assert meets(TABLE[newer].kernel, TABLE[older].kernel) is True, newer
-        assert meets(TABLE[newer].devicehost, TABLE[older].devicehost) is True, newer
+    for cell in ("kernel", "devicehost"):
+        confirmed = [getattr(TABLE[t], cell) for t in line if getattr(TABLE[t], cell) is not None]
+        for older, newer in itertools.pairwise(confirmed):
+            assert meets(newer, older) is True, (cell, newer)
     assert versions.compare(TABLE["2.8.0"].kernel, TABLE["2.7.11"].kernel) == -1  # why "unknown" for gaps
 
 

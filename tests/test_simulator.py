@@ -363,6 +363,7 @@ def test_config_path_from_the_state(home: Path, tmp_path: Path) -> None:
 def test_swiotlb_files(home: Path, version: str, config: str, base: str | None, size: str | None) -> None:
     write_state(home, wsl_version=version)
     write_config(home, config)
+    run(home, "-e", "true")  # boots (a custom kernel's boot prints the kernel-patch warning: see below)
     result = run(home, "-e", "cat", BASE, SIZE)
     if base is None:
         assert result.returncode == 1
@@ -491,3 +492,46 @@ def test_console_script(home: Path) -> None:
     result = subprocess.run([script, "--help"], capture_output=True, check=False, timeout=30, env=sim_env(home))
     assert result.returncode == 255
     assert "Usage: wsl.exe" in result.stdout.decode("utf-16-le")
+
+
+# -- 14.1 / 14.2: the releases after 2.9.4, and the service's kernel-patch warning -----------------------
+
+@pytest.mark.parametrize(("version", "kernel"), [
+    ("2.9.11.0", "6.18.40.1-1"), ("3.0.1.0", "6.18.40.1-1"),  # confirmed kernels
+    ("2.9.9.0", "6.18.35.2-1"),  # unconfirmed: the table's lower bound, the newest confirmed earlier kernel
+])
+def test_knows_the_releases_after_2_9_4(home: Path, version: str, kernel: str) -> None:
+    write_state(home, wsl_version=version)
+    assert lines(run(home, "--version"))[:2] == [f"WSL version: {version}", f"Kernel version: {kernel}"]
+
+
+def test_pre_release_update_reaches_any_known_release(home: Path) -> None:
+    write_state(home, wsl_version="2.9.4.0", pre_release="3.0.1.0")
+    result = run(home, "--update", "--pre-release")
+    assert result.returncode == 0
+    assert "3.0.1" in result.stdout.decode()
+    assert state(home)["wsl_version"] == "3.0.1.0"
+
+
+@pytest.mark.parametrize("language", ["en-US", "de-DE", "ru-RU", "zh-CN", "ja-JP"])
+def test_a_custom_kernel_boot_prints_the_kernel_patch_warning_once(home: Path, language: str) -> None:
+    write_state(home, wsl_version="2.9.4.0", language=language)
+    write_config(home, "[wsl2]\nvirtiofs=true\nkernel=C:\\\\k\\\\bzImage\n")
+    first = run(home, "-e", "uname", "-r", utf8=False)  # UTF-16LE, as wsl.exe's own text is
+    expected = "wsl: " + wsltext.SWIOTLB_KERNEL_UNSUPPORTED[language] + "\r\n"
+    assert first.stderr.decode("utf-16-le") == expected
+    assert first.stdout == f"{simulator.CUSTOM_KERNEL}\n".encode()  # the guest's output is untouched
+    assert run(home, "-e", "uname", "-r").stderr == b""  # once per boot
+    run(home, "--shutdown")
+    assert run(home, "-e", "uname", "-r").stderr.decode() == expected  # and again after the next boot
+
+
+@pytest.mark.parametrize(("version", "config"), [
+    ("2.9.4.0", "[wsl2]\nvirtiofs=true\n"),  # the bundled kernel has the patch
+    ("2.9.4.0", "[wsl2]\nvirtiofs=false\nkernel=C:\\\\k\\\\bzImage\n"),  # no pool wanted
+    ("2.8.8.0", "[wsl2]\nvirtiofs=true\nkernel=C:\\\\k\\\\bzImage\n"),  # before 2.8.9 no pool is ever wanted
+])
+def test_no_kernel_patch_warning_when_nothing_is_missing(home: Path, version: str, config: str) -> None:
+    write_state(home, wsl_version=version)
+    write_config(home, config)
+    assert run(home, "-e", "uname", "-r").stderr == b""

@@ -8,7 +8,10 @@ we try, in order, and say where the answer came from:
    (the NuGet form, e.g. 1.2.29-0). The resource is found by its VS_FIXEDFILEINFO
    signature, which works the same on Windows and from inside WSL (/mnt/c);
 2. the release table: what the installed WSL release bundles (releases.py);
-3. for a release newer than the table, an inference that says it is one.
+3. for a release whose DeviceHost the table does not confirm (2.9.5 on), a lower bound that
+   says it is one.
+
+Where 1 and 2 disagree for a WSL the table knows, both are shown and the lower is gated on.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import sys
 from typing import NamedTuple
 
 DLL_NAME = "wsldevicehost.dll"
+PROXY_STUB_NAME = "wsldevicehostproxystub.dll"  # after 2.9.4; carries WSL's own version: never read as the DeviceHost
 INSTALL_DIR_ENV = "WSLCONFIG_ASSISTANT_WSL_INSTALL_DIR"  # the demo sandbox and tests point here
 _MSI_KEY = r"SOFTWARE\Microsoft\Windows\CurrentVersion\Lxss\MSI"
 _DEFAULT_DIR = r"C:\Program Files\WSL"
@@ -29,7 +33,8 @@ _READ_LIMIT = 64 * 1024 * 1024  # the DLL is a few MB; never read something absu
 class Resolved(NamedTuple):
     version: str | None
     source: str  # for people: where the version came from
-    inferred: bool = False
+    inferred: bool = False  # version is a lower bound from the release table
+    disagreement: tuple[str, str] | None = None  # (the DLL's, the table's) when they differ; version is the lower
 
 
 def install_dir() -> str | None:
@@ -92,24 +97,69 @@ def as_package(file_ver: str) -> str:
 
 
 def resolve(wsl_version: str | None) -> Resolved:
+    """The DeviceHost to gate on, and where it came from.
+
+    Only ``wsldevicehost.dll`` is read: after 2.9.4 WSL also ships ``wsldevicehostproxystub.dll``
+    (PROXY_STUB_NAME), built with WSL's OWN version resource, which is never the DeviceHost's. When
+    the DLL and the release table disagree for a WSL the table knows, both are shown and the LOWER
+    one is gated on: which of the two is right is unconfirmed (wsl-after-2.9.4.md), and a gate must
+    never pass on the more hopeful of two answers.
+    """
+    from_dll = _from_dll()
+    table = _from_table(wsl_version)
+    if from_dll is None:
+        return table
+    dll_version, dll_source = from_dll
+    if table.version is None:
+        return Resolved(dll_version, dll_source)
+    order = _compare(dll_version, table.version)
+    if order is None or order == 0 or (order > 0 and table.inferred):
+        # The same answer, or a DLL above a lower bound (which it may well be): the DLL is the finer one.
+        return Resolved(dll_version, dll_source)
+    lower = dll_version if order < 0 else table.version
+    return Resolved(
+        lower,
+        f"{dll_source} says {dll_version}, the release table says {table.version} for WSL {wsl_version}: "
+        f"gated on the lower, {lower}",
+        disagreement=(dll_version, table.version),
+    )
+
+
+def _compare(a: str, b: str) -> int | None:
+    from wslconfig_assistant import versions  # noqa: PLC0415
+
+    try:
+        return versions.compare(versions.parse_devicehost(a), versions.parse_devicehost(b))
+    except versions.InvalidVersionError:
+        return None
+
+
+def _from_dll() -> tuple[str, str] | None:
     folder = install_dir()
-    if folder is not None:
-        dll = os.path.join(folder, DLL_NAME)
-        found = file_version(dll)
-        if found is not None and any(part != "0" for part in found.split(".")):  # 0.0.0.0 = unstamped
-            return Resolved(as_package(found), f"version resource of {dll}")
+    if folder is None:
+        return None
+    dll = os.path.join(folder, DLL_NAME)  # never PROXY_STUB_NAME: that one carries WSL's version
+    found = file_version(dll)
+    if found is None or all(part == "0" for part in found.split(".")):  # 0.0.0.0 = unstamped
+        return None
+    return as_package(found), f"version resource of {dll}"
+
+
+def _from_table(wsl_version: str | None) -> Resolved:
     if wsl_version is None:
         return Resolved(None, "unknown: neither the DLL's version resource nor the WSL version is known")
-    from wslconfig_assistant.releases import bundled  # noqa: PLC0415
+    from wslconfig_assistant.releases import NEWEST_TAG, bundled, newer_than_table  # noqa: PLC0415
 
     release = bundled(wsl_version)
     if release.devicehost is None:
         return Resolved(None, f"unknown: WSL {wsl_version} is not in this tool's release table")
-    if release.source == "inferred":
+    if release.devicehost_bound:
+        where = (f"WSL {wsl_version} is newer than every release in this tool's table (newest {NEWEST_TAG})"
+                 if newer_than_table(wsl_version) else
+                 f"the release table does not confirm the DeviceHost of WSL {wsl_version}")
         return Resolved(
             release.devicehost,
-            f"inferred: WSL {wsl_version} is newer than this tool's release table; "
-            f"it bundles at least DeviceHost {release.devicehost}",
+            f"inferred: {where}; it bundles at least DeviceHost {release.devicehost} (a lower bound)",
             inferred=True,
         )
     return Resolved(release.devicehost, f"bundled with WSL {release.wsl} (release table)")

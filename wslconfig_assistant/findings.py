@@ -17,6 +17,7 @@ ERROR_CODES = frozenset(
         "memory-too-low",
         "memory-invalid",
         "kernel-too-old",
+        "kernel-patch-missing",
         "devicehost-too-old",
         "version-unknown",
         "invalid-value",

@@ -52,6 +52,7 @@ class GateFacts(NamedTuple):
     source: str  # "wsl --version", or the captured file
     custom_kernel: str | None = None  # the config's kernel= path, when set
     running_kernel: str | None = None  # `uname -r`, only when asked for
+    kernel_patch_warning: str | None = None  # the wsl.exe call whose output carried MessageSwiotlbKernelUnsupported
 
 
 def _meets(found: str | None, minimum: str, parse_name: str) -> bool | None:
@@ -87,6 +88,8 @@ def evaluate_gates(facts: GateFacts, policy: Policy) -> tuple[list[Gate], list[F
         gates.append(Gate("kernel", facts.kernel, f"{facts.source} (the bundled kernel package)",
                           policy.min_kernel, ok))
     findings.extend(_kernel_findings(gates[-1], facts))
+    if facts.kernel_patch_warning:
+        findings.append(kernel_patch_finding(facts))
 
     devicehost = resolve(facts.wsl)
     dh_ok = _meets(devicehost.version, policy.min_devicehost, "parse_devicehost")
@@ -113,6 +116,26 @@ def _same_kernel(running: str, package: str) -> bool:
     return running.split("-", 1)[0] == package.split("-", 1)[0]
 
 
+def custom_kernel_fix(path: str) -> str:
+    """What helps a custom kernel that lacks the fast path's patch: never `wsl --update`, which does
+    not touch a kernel WSL did not ship."""
+    return (f"replace the custom kernel {path} with one built from WSL's kernel 6.18.26.3 or newer (it has the "
+            "hv_pci swiotlb patch), or remove kernel= to run WSL's own: wslconfig-assistant unset wsl2.kernel; "
+            "then: wsl --shutdown")
+
+
+def kernel_patch_finding(facts: GateFacts) -> Finding:
+    """`kernel-patch-missing`: the service itself said the running kernel has no swiotlb pool."""
+    said = f"`{facts.kernel_patch_warning}` printed WSL's warning that the running kernel is missing the patch " \
+        "that gives virtio devices their DMA (swiotlb) pool"
+    if facts.custom_kernel:
+        return Finding.make("kernel-patch-missing", f"{said}: the custom kernel {facts.custom_kernel} lacks it, so "
+                            "virtiofs runs without the speed-up", custom_kernel_fix(facts.custom_kernel),
+                            key="wsl2.kernel")
+    return Finding.make("kernel-patch-missing", f"{said}, so virtiofs runs without the speed-up",
+                        UPDATE_FIX)
+
+
 def _kernel_findings(gate: Gate, facts: GateFacts) -> list[Finding]:
     if gate.ok is True:
         return []
@@ -129,6 +152,14 @@ def _kernel_findings(gate: Gate, facts: GateFacts) -> list[Finding]:
             "version-unknown",
             f"the kernel version {gate.version!r} from {facts.source} cannot be compared with {gate.minimum}",
             "run `wsl --version` and check the second line; update with " + UPDATE_FIX,
+        )]
+    if facts.custom_kernel:
+        return [Finding.make(
+            "kernel-too-old",
+            f"the custom kernel {facts.custom_kernel} runs {gate.version}, older than {gate.minimum}, the first "
+            "with the hv_pci swiotlb support virtiofs needs for its DMA pool (updating WSL does not change it)",
+            custom_kernel_fix(facts.custom_kernel),
+            key="wsl2.kernel",
         )]
     return [Finding.make(
         "kernel-too-old",

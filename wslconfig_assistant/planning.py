@@ -228,11 +228,13 @@ def _size(n: int) -> str:
 # -- versions and the update ----------------------------------------------------------------
 
 def version_gates(report: VersionReport, doc: ConfigDocument, policy: Policy,
-                  source: str = "wsl --version") -> tuple[list[Gate], list[Finding]]:
-    """The version gates from one `wsl --version` (the config's kernel= decides the kernel gate)."""
+                  source: str = "wsl --version", *,
+                  kernel_warning: str | None = None) -> tuple[list[Gate], list[Finding]]:
+    """The version gates from one `wsl --version` (the config's kernel= decides the kernel gate).
+    ``kernel_warning``: the wsl.exe call that printed the service's kernel-patch warning."""
     from wslconfig_assistant.gates import GateFacts, evaluate_gates  # noqa: PLC0415
 
-    facts = GateFacts(report.wsl, report.kernel, source, custom_kernel(doc))
+    facts = GateFacts(report.wsl, report.kernel, source, custom_kernel(doc), None, kernel_warning)
     return evaluate_gates(facts, policy)
 
 

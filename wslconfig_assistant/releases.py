@@ -4,14 +4,19 @@ Nothing on a Windows machine reports the DeviceHost version (no ``--version`` li
 registry value; wsl-source.md §5), so the only way to judge it is to map the WSL
 version to what its release tag pinned in ``packages.config``. The table is
 wsl-source.md §5 ("Bundled versions per release tag"), read at microsoft/WSL 3e27a6a
-(newest tag 2.9.4). Its ranges are written out here one tag per row.
+(newest tag 2.9.4), then wsl-after-2.9.4.md for the releases after it (WinGet release
+notes, users' ``wsl --version``). Its ranges are written out here one tag per row.
 
-Only tags that the research covers are listed. A tag the table does not name is
-"unknown", never interpolated: 2.9.2 is absent from the research, and a gap such as a
-later 2.7.x patch may bundle anything (the 2.7 and 2.8 lines were maintained in
-parallel with different kernels). Only a version newer than the newest tag is
-"inferred", from the fact that the newest line (2.8.0 on) never moved its kernel or
-DeviceHost backwards.
+After 2.9.4 only single cells are confirmed (2.9.9's DeviceHost, 2.9.11's kernel, ...):
+an unconfirmed cell is None in the table, never filled in. What a caller gets for it is
+a LOWER BOUND, marked as one: the newest confirmed value of an earlier release on the
+same line, because that line (2.8.0 on) never moved its kernel or DeviceHost backwards.
+
+Only tags that the research covers are listed. A tag up to 2.9.4 that the table does not
+name is "unknown", never interpolated: 2.9.2 has no tag, and a gap such as a later 2.7.x
+patch may bundle anything (the 2.7 and 2.8 lines were maintained in parallel with
+different kernels). A version after 2.9.4 (a release without a row, 2.9.5-2.9.8, or one
+newer than every row) gets lower bounds ("inferred"), and says so.
 """
 
 from __future__ import annotations
@@ -20,13 +25,13 @@ from typing import NamedTuple
 
 from wslconfig_assistant import versions
 
-__all__ = ["NEWEST_TAG", "TABLE", "Bundled", "Release", "bundled"]
+__all__ = ["LAST_FULL_TAG", "NEWEST_TAG", "TABLE", "Bundled", "Release", "bundled", "newer_than_table"]
 
 
 class Release(NamedTuple):
-    kernel: str  # Microsoft.WSL.Kernel package, as `wsl --version` prints it on line 2
-    devicehost: str  # Microsoft.WSL.DeviceHost package; reported by nothing on the machine
-    wslg: str | None  # None where the research gives several values for a range of tags
+    kernel: str | None  # Microsoft.WSL.Kernel package, as `wsl --version` prints it on line 2; None: unconfirmed
+    devicehost: str | None  # Microsoft.WSL.DeviceHost package; reported by nothing on the machine; None: unconfirmed
+    wslg: str | None  # None where the research gives several values for a range of tags, or none
 
 
 class Bundled(NamedTuple):
@@ -34,8 +39,10 @@ class Bundled(NamedTuple):
     kernel: str | None
     devicehost: str | None
     wslg: str | None
-    source: str  # "table" (an exact tag), "inferred" (newer than the table), "unknown"
+    source: str  # "table" (every given value confirmed), "inferred" (a value is a lower bound), "unknown"
     note: str | None  # for people: why "inferred" or "unknown"
+    kernel_bound: bool = False  # kernel is a lower bound (newest confirmed earlier value), not the release's own
+    devicehost_bound: bool = False  # the same for the DeviceHost
 
 
 _EARLY_DH = "1.0.0-20241009.4"  # the date-stamped DeviceHost of 2.5.8 ... 2.6.3
@@ -89,8 +96,16 @@ TABLE: dict[str, Release] = {
     # 2.9.2: not in the research; unknown on purpose.
     "2.9.3": Release("6.18.35.2-1", "1.2.39-0", "1.0.79"),
     "2.9.4": Release("6.18.35.2-1", "1.2.48-0", "1.0.79"),
+    # After 2.9.4 (wsl-after-2.9.4.md): one confirmed cell per row; None is unconfirmed, on purpose.
+    # 2.9.5-2.9.8: nothing confirmed (PR #41292, merged 2026-08-07, brings DeviceHost 1.2.60 in one of them).
+    "2.9.9": Release(None, "1.2.61", None),  # "Update Microsoft.WSL.DeviceHost to 1.2.61" (#41426), WinGet notes
+    "2.9.10": Release(None, "1.2.62", None),  # "Bump WSL DeviceHost to 1.2.62" (#41499), WinGet notes
+    "2.9.11": Release("6.18.40.1-1", None, None),  # a user's `wsl --version` (microsoft/WSL#41553)
+    # 2.9.12, 2.9.13: the notes name no kernel or DeviceHost change, which confirms no value: no row.
+    "3.0.1": Release("6.18.40.1-1", None, None),  # a pasted `wsl --version`; "3.0" is a package number
 }
-NEWEST_TAG = "2.9.4"
+NEWEST_TAG = "3.0.1"
+LAST_FULL_TAG = "2.9.4"  # the newest tag whose packages.config was read: every cell up to here is confirmed
 _OLDEST_TAG = "2.5.8"
 
 
@@ -101,12 +116,20 @@ def bundled(wsl_version: str) -> Bundled:
     """
     found = versions.parse_wsl(wsl_version)
     tag = _tag_of(found.release)
+    if versions.compare(found, LAST_FULL_TAG) == 1:
+        return _after_full_tags(wsl_version, found, TABLE.get(tag or ""))
     if tag in TABLE:
         rel = TABLE[tag]
         return Bundled(wsl_version, rel.kernel, rel.devicehost, rel.wslg, "table", None)
-    if versions.compare(found, NEWEST_TAG) == 1:
-        return _inferred(wsl_version)
     return Bundled(wsl_version, None, None, None, "unknown", _unknown_note(wsl_version, found))
+
+
+def newer_than_table(wsl_version: str) -> bool:
+    """True when ``wsl_version`` is newer than every release in the table (its values are lower bounds)."""
+    try:
+        return versions.compare(versions.parse_wsl(wsl_version), NEWEST_TAG) == 1
+    except versions.InvalidVersionError:
+        return False
 
 
 def _tag_of(release: tuple[int, ...]) -> str | None:
@@ -117,20 +140,44 @@ def _tag_of(release: tuple[int, ...]) -> str | None:
     return ".".join(str(p) for p in release[:3])
 
 
-def _inferred(wsl_version: str) -> Bundled:
-    newest = TABLE[NEWEST_TAG]
-    note = (
-        f"WSL {wsl_version} is newer than this tool's table (newest {NEWEST_TAG}); "
-        f"assuming it bundles at least DeviceHost {newest.devicehost}"
-    )
-    # WSLg gates nothing, so it is not guessed.
-    return Bundled(wsl_version, newest.kernel, newest.devicehost, None, "inferred", note)
+def _after_full_tags(wsl_version: str, found: versions.PackageVersion, row: Release | None) -> Bundled:
+    """A release after 2.9.4: its own confirmed cells, else the newest confirmed earlier value as a
+    lower bound (the newest line never went backwards). WSLg gates nothing, so it is not bounded."""
+    kernel, kernel_bound = (row.kernel, False) if row and row.kernel else (_bound(found, "kernel"), True)
+    devicehost, dh_bound = (row.devicehost, False) if row and row.devicehost else (_bound(found, "devicehost"), True)
+    if not (kernel_bound or dh_bound):
+        return Bundled(wsl_version, kernel, devicehost, row.wslg if row else None, "table", None)
+    if row is None and versions.compare(found, NEWEST_TAG) == 1:
+        where = f"WSL {wsl_version} is newer than this tool's table (newest {NEWEST_TAG})"
+    elif row is None:
+        where = f"WSL {wsl_version} has no row in this tool's table"
+    else:
+        where = f"this tool's table does not confirm every package of WSL {wsl_version}"
+    bounds = [f"{name} {value}" for name, value, bound in
+              (("kernel", kernel, kernel_bound), ("DeviceHost", devicehost, dh_bound)) if bound]
+    note = f"{where}; assuming it bundles at least " + " and ".join(bounds)
+    return Bundled(wsl_version, kernel, devicehost, row.wslg if row else None, "inferred", note,
+                   kernel_bound, dh_bound)
+
+
+def _bound(found: versions.PackageVersion, cell: str) -> str:
+    """The newest confirmed ``cell`` of a release at or before ``found`` on the newest line."""
+    best: tuple[tuple[int, ...], str] | None = None
+    for tag, rel in TABLE.items():
+        value = getattr(rel, cell)
+        release = versions.parse_wsl(tag).release
+        if value is None or versions.compare(versions.parse_wsl(tag), found) == 1:
+            continue
+        if best is None or release > best[0]:
+            best = (release, value)
+    assert best is not None  # noqa: S101 - LAST_FULL_TAG's row is complete and older than found
+    return best[1]
 
 
 def _unknown_note(wsl_version: str, found: versions.PackageVersion) -> str:
     if versions.compare(found, _OLDEST_TAG) == -1:
         return f"WSL {wsl_version} is older than this tool's table (oldest {_OLDEST_TAG}); its DeviceHost is unknown"
     return (
-        f"WSL {wsl_version} is not a release in this tool's table ({_OLDEST_TAG} to {NEWEST_TAG}); "
+        f"WSL {wsl_version} is not a release in this tool's table ({_OLDEST_TAG} to {LAST_FULL_TAG}); "
         "its DeviceHost is unknown"
     )

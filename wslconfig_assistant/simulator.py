@@ -24,7 +24,9 @@ profile = ``$WSLCONFIG_ASSISTANT_PROFILE``. A missing file means all defaults. F
                      count). The MSI failures only happen when there is something to install.
 ``reboot_required``  a successful update prints the "reboot required" sentence (MSI 3010), exit 0
 ``update_applies``   false: "Updating ..." and exit 0, but nothing changes (microsoft/WSL#12081)
-``stable_release``   what ``--update`` without ``--pre-release`` installs (default the newest)
+``stable_release``   what ``--update`` without ``--pre-release`` installs (default 2.9.4.0)
+``pre_release``      what ``--update --pre-release`` installs (default 2.9.4.0, the newest fully known
+                     release; any release of the table works, e.g. "2.9.11.0" or "3.0.1.0")
 ``vm_running``       the utility VM is up (an update stops it: the MSI stops WSLService)
 ``running_kernel``   ``uname -r`` of the running VM, set at boot
 ``booted_config``    what the VM booted with: virtiofs, memory (bytes), kernel (custom path or
@@ -69,7 +71,11 @@ class Release(NamedTuple):
 
 # What GitHub's release list offers (--update): stable tags; --pre-release adds nothing newer.
 STABLE_CHAIN = ("2.6.3.0", "2.7.3.0", "2.8.8.0", "2.8.11.0", "2.9.4.0")
-NEWEST = STABLE_CHAIN[-1]
+NEWEST = STABLE_CHAIN[-1]  # the default target of both channels: the newest release with every package confirmed
+# The releases after it that the release table knows (releases.py): a state can install or run any of them.
+# Where the table confirms no kernel (2.9.9, 2.9.10) the simulated `wsl --version` prints the table's lower
+# bound, the newest confirmed earlier kernel; a real machine prints its own.
+LATER_RELEASES = ("2.9.9.0", "2.9.10.0", "2.9.11.0", "3.0.1.0")
 
 # The rest of `wsl --version`: real values from the corpus (a 24H2 machine).
 MSRDC, DIRECT3D = "1.2.6353", "1.611.1-81528511"
@@ -115,6 +121,7 @@ class SimState(NamedTuple):
     reboot_required: bool = False
     update_applies: bool = True
     stable_release: str = NEWEST
+    pre_release: str = NEWEST
     vm_running: bool = False
     running_kernel: str | None = None
     booted_config: Booted | None = None
@@ -229,6 +236,7 @@ def state_from_json(data: dict[str, object], path: str = "state") -> SimState:
         reboot_required=field.flag("reboot_required", d.reboot_required),
         update_applies=field.flag("update_applies", d.update_applies),
         stable_release=field.text("stable_release", d.stable_release),
+        pre_release=field.text("pre_release", d.pre_release),
         vm_running=field.flag("vm_running", d.vm_running),
         running_kernel=field.optional_text("running_kernel"),
         booted_config=_booted_from_json(data.get("booted_config"), path),
@@ -362,7 +370,8 @@ def locked(path: str) -> Iterator[None]:
 
 def dispatch(state: SimState, args: Sequence[str], voice: Voice, config_default: str) -> tuple[SimState, Reply]:
     if not args:  # the default distro's shell; its stdin is not a person, so it ends at once
-        return boot(state, config_default), Reply(0)
+        state, warning = start(state, config_default, voice)
+        return state, Reply(0, err=warning)
     first, rest = args[0], args[1:]
     if first in ("-v", "--version"):
         return state, version(state, voice)
@@ -438,7 +447,7 @@ def update(state: SimState, rest: Sequence[str], voice: Voice) -> tuple[SimState
         return state, Reply(FAIL, [voice.lines(wsltext.FORBIDDEN)])
     if failure in ("hang", "flood", "garbage"):
         return state, broken_update(failure, voice)
-    target = NEWEST if "--pre-release" in rest else state.stable_release
+    target = state.pre_release if "--pre-release" in rest else state.stable_release
     checking = voice.update_text("checking")
     if version_tuple(state.wsl_version) >= version_tuple(target):
         return state, Reply(0, [voice.lines(checking, voice.update_text("latest"))])
@@ -506,6 +515,19 @@ def flood(voice: Voice) -> Iterator[Part]:
 
 # -- the VM ---------------------------------------------------------------------------------
 
+def start(state: SimState, config_default: str, voice: Voice) -> tuple[SimState, list[Part]]:
+    """Boot if needed, and what the service then says on the calling wsl.exe's stderr: the kernel-patch
+    warning (MessageSwiotlbKernelUnsupported, as "wsl: <text>") when WSL asked for a swiotlb pool but the
+    kernel publishes none (WslCoreVm.cpp after ReadGuestCapabilities), once per boot."""
+    was_running = state.vm_running and state.booted_config is not None and bool(state.running_kernel)
+    state = boot(state, config_default)
+    booted = state.booted_config
+    if was_running or booted is None or not booted.swiotlb or kernel_has_swiotlb_files(state):
+        return state, []
+    text = voice.pick(wsltext.SWIOTLB_KERNEL_UNSUPPORTED)
+    return state, [voice.lines("wsl: " + text)]
+
+
 def boot(state: SimState, config_default: str) -> SimState:
     """Start the VM if it is not running: WSL reads .wslconfig exactly then."""
     if state.vm_running and state.booted_config is not None and state.running_kernel:
@@ -565,11 +587,13 @@ def execute(state: SimState, args: Sequence[str], voice: Voice, config_default: 
             return state, invalid(args[i], voice)
         i += 2  # which distro or user does not change what this guest answers
     if i and i == len(args):  # options only: the shell starts and, without a person, ends
-        return boot(state, config_default), Reply(0)
+        state, warning = start(state, config_default, voice)
+        return state, Reply(0, err=warning)
     if args[i] not in ("-e", "--exec") or i + 1 >= len(args):
         return state, invalid(args[i], voice)
-    state = boot(state, config_default)
-    return state, linux(state, list(args[i + 1 :]))
+    state, warning = start(state, config_default, voice)
+    reply = linux(state, list(args[i + 1 :]))
+    return state, reply._replace(err=[*warning, *reply.err])
 
 
 def linux(state: SimState, command: list[str]) -> Reply:

@@ -30,11 +30,21 @@ class Wsl:
 
         self._wslexe = wslexe
         self.exe = wslexe.find_wsl_exe(explicit_exe)
+        # The service's kernel-patch warning, seen in the output of any call (servicewarnings.py):
+        # the command of the call that carried it, None while no call did.
+        self.kernel_patch_warning: str | None = None
 
     def run(self, *args: str, timeout: float | None = None, stream: TextIO | None = None) -> WslResult:
         if timeout is None:
             timeout = self._wslexe.DEFAULT_TIMEOUT
-        return self._wslexe.run_wsl(self.exe, list(args), timeout=timeout, stream=stream)
+        result = self._wslexe.run_wsl(self.exe, list(args), timeout=timeout, stream=stream)
+        if self.kernel_patch_warning is None:
+            from wslconfig_assistant.servicewarnings import kernel_patch_missing  # noqa: PLC0415
+
+            # stderr first: the service writes it there; stdout too, for a call that merges them.
+            if kernel_patch_missing(result.errors) or kernel_patch_missing(result.output + result.tail):
+                self.kernel_patch_warning = self._wslexe.format_command(("wsl", *args))
+        return result
 
     def version_report(self) -> VersionReport:
         from wslconfig_assistant.wslversion import WslNotInstalledError, parse_version_output  # noqa: PLC0415

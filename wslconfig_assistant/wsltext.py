@@ -155,3 +155,115 @@ REBOOT_REQUIRED = {
     "zh-CN": "请求的操作成功。直到重新启动系统前更改将不会生效。",  # corpus
 }
 FORBIDDEN = "Forbidden (403)."  # corpus: the only line, exit -1
+
+
+# The service's kernel-patch warning, MessageSwiotlbKernelUnsupported, in every language WSL ships it
+# (localization/strings/<lang>/Resources.resw at microsoft/WSL 3e27a6a; en-US only in 2.8.9, these 22 by
+# 2.9.4). WslCoreVm.cpp emits it once, when the VM starts, if a swiotlb pool was wanted but the guest kernel
+# published none; wsl.exe prints it as "wsl: <text>" on the stderr of whichever call started the VM
+# (ExecutionContext.cpp). Kept exact: ru-RU holds two ZERO WIDTH SPACEs, as shipped.
+SWIOTLB_KERNEL_UNSUPPORTED: dict[str, str] = {
+    "cs-CZ": (
+        "Aktuálně spuštěné jádro postrádá opravu, která výrazně zlepšuje výkon zařízení "
+        "virtio. Pokud chcete tuto optimalizaci povolit, aktualizujte na novější jádro "
+        "WSL."
+    ),
+    "da-DK": (
+        "Den kørende kerne mangler en rettelse, der forbedrer virtio enhedens ydeevne "
+        "betydeligt. Opdater til en nyere WSL-kerne for at aktivere denne optimering."
+    ),
+    "de-DE": (
+        "Dem laufenden Kernel fehlt ein Patch, der die Leistung von virtio-Geräten "
+        "deutlich verbessert. Aktualisieren Sie auf einen neueren WSL-Kernel, um diese "
+        "Optimierung zu aktivieren."
+    ),
+    "en-GB": (
+        "The running kernel is missing a patch that significantly improves virtio device "
+        "performance. Update to a more recent WSL kernel to enable this optimisation."
+    ),
+    "en-US": (
+        "The running kernel is missing a patch that significantly improves virtio device "
+        "performance. Update to a more recent WSL kernel to enable this optimization."
+    ),
+    "es-ES": (
+        "Falta una revisión en el kernel en ejecución que mejora significativamente "
+        "virtio rendimiento del dispositivo. Actualice a un kernel de WSL más reciente "
+        "para habilitar esta optimización."
+    ),
+    "fi-FI": (
+        "Käynnissä olevasta ytimestä puuttuu korjaustiedosto, joka parantaa "
+        "virtio-laitteen suorituskykyä merkittävästi. Ota tämä optimointi käyttöön "
+        "päivittämällä uudempi WSL-ydin."
+    ),
+    "fr-FR": (
+        "Il manque un correctif qui améliore considérablement les performances de virtio "
+        "appareil dans le noyau en cours d’exécution. Mettez à jour vers un noyau WSL "
+        "plus récent pour activer cette optimisation."
+    ),
+    "hu-HU": (
+        "A futó kernelből hiányzik egy javítás, amely jelentősen javítja a virtio eszköz "
+        "teljesítményét. Az optimalizálás engedélyezéséhez frissítsen egy újabb "
+        "WSL-kernelre."
+    ),
+    "it-IT": (
+        "Il kernel in esecuzione non include una patch che migliora in modo "
+        "significativo le prestazioni dei dispositivi virtio. Aggiorna a un kernel WSL "
+        "più recente per abilitare questa ottimizzazione."
+    ),
+    "ja-JP": (
+        "実行中のカーネルには、virtio デバイスのパフォーマンスを大幅に向上"
+        "させるパッチがありません。この最適化を有効にするには、より新しい WSL "
+        "カーネルに更新してください。"
+    ),
+    "ko-KR": (
+        "실행 중인 커널에 virtio 장치 성능을 크게 향상시키는 패치가"
+        " 없습니다. 이 최적화를 사용하도록 설정하려면 최신 WSL 커널로 "
+        "업데이트하세요."
+    ),
+    "nb-NO": (
+        "Den kjørende kjernen mangler en oppdatering som forbedrer ytelsen virtio "
+        "enheten betydelig. Oppdater til en nyere WSL-kjerne for å aktivere denne "
+        "optimaliseringen."
+    ),
+    "nl-NL": (
+        "De actieve kernel mist een patch die de prestaties van virtio-apparaten "
+        "aanzienlijk verbetert. Werk bij naar een recentere WSL-kernel om deze "
+        "optimalisatie in te schakelen."
+    ),
+    "pl-PL": (
+        "W uruchomionym jądrze brakuje poprawki, która znacznie poprawia wydajność "
+        "urządzenia virtio. Zaktualizuj jądro WSL do nowszej wersji, aby włączyć tę "
+        "optymalizację."
+    ),
+    "pt-BR": (
+        "O kernel em execução não tem um patch que melhora significativamente o "
+        "desempenho virtio dispositivo. Atualize para um kernel WSL mais recente para "
+        "habilitar essa otimização."
+    ),
+    "pt-PT": (
+        "O kernel em execução não tem um patch que melhora significativamente o "
+        "desempenho virtio dispositivo. Atualize para um kernel do WSL mais recente para "
+        "ativar esta otimização."
+    ),
+    "ru-RU": (
+        "В запущенном ядре отсутствует исправление, значительно повышающий "
+        "производительность устройств virtio. Обновите ядро \u200b\u200bWSL до более новой версии, "
+        "чтобы включить эту оптимизацию."
+    ),
+    "sv-SE": (
+        "Den kernel som körs saknar en korrigering som avsevärt förbättrar prestandan "
+        "för virtio-enheter. Uppdatera till en nyare WSL-kärna för att aktivera den här "
+        "optimeringen."
+    ),
+    "tr-TR": (
+        "Çalışan çekirdekte virtio cihaz performansını önemli ölçüde iyileştiren bir "
+        "yama eksik. Bu iyileştirmeyi etkinleştirmek için daha yeni bir WSL çekirdeğine "
+        "güncelleştirin."
+    ),
+    "zh-CN": (
+        "正在运行的内核缺少可显著提高设备性能 virtio 补丁。更新到更新的 WSL 内核以启用此优化。"
+    ),
+    "zh-TW": (
+        "目前執行的核心缺少一個可大幅提升 virtio 裝置效能的修補程式。請更新至較新的 WSL 核心，以啟用此最佳化。"
+    ),
+}

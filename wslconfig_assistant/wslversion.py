@@ -80,6 +80,7 @@ class VersionReport(NamedTuple):
     windows: str | None
     language: str | None  # a VERSION_LABELS key, None when no label was recognised
     warnings: tuple[str, ...]
+    kernel_patch_warning: bool = False  # a saved copy also holds the service's kernel-patch warning
 
 
 # ---------------------------------------------------------------------------------------
@@ -231,7 +232,12 @@ def read_version_file(path: str | os.PathLike[str]) -> VersionReport:
             f"cannot read the wsl --version file {os.fspath(path)!r}: {exc.strerror or exc}",
             fix="save the output of `wsl --version` to a readable file",
         ) from exc
-    return parse_version_output(clean_paste(decode_wsl_bytes(data)))
+    text = decode_wsl_bytes(data)
+    report = parse_version_output(clean_paste(text))
+    from wslconfig_assistant.servicewarnings import kernel_patch_missing  # noqa: PLC0415
+
+    # Looked for in the whole copy: clean_paste starts at the WSL line, and the warning may come first.
+    return report._replace(kernel_patch_warning=kernel_patch_missing(text))
 
 
 # ---------------------------------------------------------------------------------------

@@ -146,7 +146,7 @@ def _wsl_steps(ctx: Context, policy: Policy, plan: planning.ConfigPlan, *, dry_r
     try:
         wsl = Wsl(ctx.wsl_exe)
         before = wsl.version_report()
-        gates, gate_findings = planning.version_gates(before, doc, policy)
+        gates, gate_findings = planning.version_gates(before, doc, policy, kernel_warning=wsl.kernel_patch_warning)
         reasons = planning.update_reasons(gates, custom=planning.custom_kernel(doc) is not None)
         steps = steps._replace(before=before, gates=gates, gate_findings=gate_findings, reasons=reasons)
         if dry_run:
@@ -188,7 +188,8 @@ def _update(ctx: Context, policy: Policy, wsl: Wsl, steps: WslSteps, doc: Config
                          fix="the installer may still be finishing: run `wsl --version` in a minute, "
                          "then apply again")
         return steps._replace(gates=gates, gate_findings=gate_findings, error=error)
-    gates, gate_findings = planning.version_gates(report.after, doc, policy)
+    gates, gate_findings = planning.version_gates(report.after, doc, policy,
+                                                        kernel_warning=wsl.kernel_patch_warning)
     return steps._replace(gates=gates, gate_findings=gate_findings)
 
 

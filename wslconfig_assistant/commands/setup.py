@@ -234,7 +234,7 @@ def _read_versions(ctx: Context, doc: ConfigDocument, policy: Policy) -> Version
         before = wsl.version_report()
     except WslError as exc:
         return Versions(error=exc)
-    gates, findings = planning.version_gates(before, doc, policy)
+    gates, findings = planning.version_gates(before, doc, policy, kernel_warning=wsl.kernel_patch_warning)
     reasons = planning.update_reasons(gates, custom=planning.custom_kernel(doc) is not None)
     return Versions(wsl, before, gates, findings, reasons)
 
@@ -492,7 +492,8 @@ def _update(screen: Screen, ctx: Context, policy: Policy, wsl: Wsl, answers: Ans
                          "then `wslconfig-assistant validate`")
         return outcome._replace(gates=gates, gate_findings=gate_findings, error=error)
     doc = answers.plan.after if outcome.written else answers.plan.before
-    gates, gate_findings = planning.version_gates(report.after, doc, policy)
+    gates, gate_findings = planning.version_gates(report.after, doc, policy,
+                                                        kernel_warning=wsl.kernel_patch_warning)
     return outcome._replace(gates=gates, gate_findings=gate_findings)
 
 

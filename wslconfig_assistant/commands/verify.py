@@ -17,7 +17,9 @@ from wslconfig_assistant import output
 from wslconfig_assistant.commands.context import Context
 from wslconfig_assistant.commands.versions import collect, gate_lines, gates_json
 from wslconfig_assistant.errors import ExitCode
+from wslconfig_assistant.gates import GateFacts, custom_kernel_fix, kernel_patch_finding
 from wslconfig_assistant.hostinfo import host_memory
+from wslconfig_assistant.planning import custom_kernel
 from wslconfig_assistant.policy import DEFAULT, Policy
 from wslconfig_assistant.wslfacts import SWIOTLB_BASE, SWIOTLB_SIZE, Wsl
 
@@ -49,7 +51,7 @@ def verify(ctx: Context, *, policy: Policy = DEFAULT) -> int:
         config_findings[0].fix if config_findings else None,
     )]
     wsl = Wsl(ctx.wsl_exe)
-    gates, gate_findings = collect(ctx, doc, version_file=None, running_kernel=True, policy=policy)
+    gates, gate_findings = collect(ctx, doc, version_file=None, running_kernel=True, policy=policy, wsl=wsl)
     needed = [g for g in gates if g.minimum is not None]
     errors = [f for f in gate_findings if f.severity == "error"]
     links.append(Link(
@@ -68,12 +70,23 @@ def verify(ctx: Context, *, policy: Policy = DEFAULT) -> int:
         None if access.kind == "virtiofs" else "fix the links above, then: wsl --shutdown",
     ))
     pool = guest.parse_swiotlb(wsl.guest_text("cat", SWIOTLB_BASE), wsl.guest_text("cat", SWIOTLB_SIZE))
+    custom = custom_kernel(doc)
+    if wsl.kernel_patch_warning and not any(f.code == "kernel-patch-missing" for f in gate_findings):
+        # A later call started the VM (it stopped meanwhile): the warning came with that one.
+        gate_findings.append(kernel_patch_finding(GateFacts(None, None, "", custom, None, wsl.kernel_patch_warning)))
+    if pool.present:
+        pool_fix = None
+    elif custom:  # no update changes a kernel WSL did not ship
+        pool_fix = custom_kernel_fix(custom)
+    else:
+        pool_fix = ("the kernel or DeviceHost lacks the DMA pool, or memory is below 1GB + 64MB: "
+                    "fix the links above, then: wsl --shutdown")
+    said = "; WSL warned that the running kernel is missing the patch" if wsl.kernel_patch_warning else ""
     links.append(Link(
         "pool",
         pool.present,
-        f"hv_pci swiotlb pool: base {_hex(pool.base)}, size {_hex(pool.size)}",
-        None if pool.present else "the kernel or DeviceHost lacks the DMA pool, or memory is below 1GB + 64MB: "
-        "fix the links above, then: wsl --shutdown",
+        f"hv_pci swiotlb pool: base {_hex(pool.base)}, size {_hex(pool.size)}{said}",
+        pool_fix,
     ))
     code = ExitCode.OK if all(link.ok for link in links) else ExitCode.NOT_COMPLIANT
     findings = config_findings + gate_findings

@@ -4,6 +4,8 @@ its minimum. One wsl.exe call (none with --wsl-version-file); --running-kernel a
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from wslconfig_assistant import output
 from wslconfig_assistant.commands.context import Context
 from wslconfig_assistant.document import ConfigDocument
@@ -12,15 +14,20 @@ from wslconfig_assistant.findings import Finding
 from wslconfig_assistant.gates import Gate, GateFacts, evaluate_gates, gate_line
 from wslconfig_assistant.policy import DEFAULT, Policy
 
+if TYPE_CHECKING:
+    from wslconfig_assistant import wslfacts
+
 
 def collect(ctx: Context, doc: ConfigDocument, *, version_file: str | None, running_kernel: bool,
-            policy: Policy) -> tuple[list[Gate], list[Finding]]:
-    """The version gates for this machine (or for a captured `wsl --version`)."""
+            policy: Policy, wsl: wslfacts.Wsl | None = None) -> tuple[list[Gate], list[Finding]]:
+    """The version gates for this machine (or for a captured `wsl --version`). ``wsl``: the caller's
+    wsl.exe, so that what any of its calls printed (the kernel-patch warning) counts."""
     from wslconfig_assistant import wslfacts  # noqa: PLC0415
 
     kernel_setting = doc.settings.get("wsl2.kernel")
     custom = str(kernel_setting.value) if kernel_setting is not None and kernel_setting.value else None
     running = None
+    warning = None
     if version_file is not None:
         source = f"captured `wsl --version` ({version_file})"
         try:
@@ -29,15 +36,18 @@ def collect(ctx: Context, doc: ConfigDocument, *, version_file: str | None, runn
             # No wsl.exe ran, so this is not exit 4: the versions are unknown and the check fails
             # closed (exit 1) next to the config's own findings, which CI must not lose.
             return _unreadable_capture(version_file, source, exc, policy)
+        if report.kernel_patch_warning:
+            warning = f"wsl --version (in {version_file})"
     else:
-        wsl = wslfacts.Wsl(ctx.wsl_exe)
+        wsl = wsl or wslfacts.Wsl(ctx.wsl_exe)
         report = wsl.version_report()
         source = "wsl --version"
         if running_kernel:
             from wslconfig_assistant.guest import parse_uname  # noqa: PLC0415
 
             running = parse_uname(wsl.guest("uname", "-r").output)
-    facts = GateFacts(report.wsl, report.kernel, source, custom, running)
+        warning = wsl.kernel_patch_warning
+    facts = GateFacts(report.wsl, report.kernel, source, custom, running, warning)
     return evaluate_gates(facts, policy)
 
 

@@ -1,0 +1,209 @@
+"""Current with WSL (issue 14): the releases after 2.9.4, the service's kernel-patch warning, the
+DeviceHost's two sources. End to end: real CLI processes driving the shipped wsl.exe simulator (or a
+hostile stand-in where the simulator cannot say what a real wsl.exe might)."""
+
+from __future__ import annotations
+
+import json
+import stat
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import run_cli
+
+from wslconfig_assistant import devicehost, wsltext
+
+COMPLIANT = b"[wsl2]\r\nvirtiofs=true\r\nmemory=8GB\r\n"
+CUSTOM = b"[wsl2]\r\nvirtiofs=true\r\nmemory=8GB\r\nkernel=C:\\\\k\\\\bzImage\r\n"
+
+
+def state(profile: Path, **fields: object) -> None:
+    (profile / ".wsl-sim.json").write_text(json.dumps(fields), encoding="utf-8")
+
+
+def cli(profile: Path, sim: str, *args: str, **env: str) -> Any:
+    return run_cli(*args, env={"WSLCONFIG_ASSISTANT_PROFILE": str(profile), "WSLCONFIG_ASSISTANT_WSL_EXE": sim,
+                               **env})
+
+
+def doc_of(result: Any) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(result.stdout)
+    return data
+
+
+def codes(doc: dict[str, Any]) -> list[str]:
+    return [f["code"] for f in doc["findings"]]
+
+
+def finding(doc: dict[str, Any], code: str) -> dict[str, Any]:
+    found = [f for f in doc["findings"] if f["code"] == code]
+    assert len(found) == 1, doc["findings"]
+    return found[0]
+
+
+# -- 14.1 the releases after 2.9.4 ----------------------------------------------------------------------
+
+@pytest.mark.parametrize(("wsl", "kernel", "devicehost", "bound"), [
+    ("2.9.9.0", "6.18.35.2-1", "1.2.61", False),
+    ("2.9.10.0", "6.18.35.2-1", "1.2.62", False),
+    ("2.9.11.0", "6.18.40.1-1", "1.2.62", True),
+    ("3.0.1.0", "6.18.40.1-1", "1.2.62", True),
+])
+def test_versions_knows_the_newest_releases(profile: Path, sim: str, wsl: str, kernel: str, devicehost: str,
+                                            bound: bool) -> None:
+    (profile / ".wslconfig").write_bytes(COMPLIANT)
+    state(profile, wsl_version=wsl)
+    result = cli(profile, sim, "versions", "--json")
+    assert result.returncode == 0, result.stderr
+    gates = doc_of(result)["versions"]
+    assert gates["kernel"]["version"] == kernel
+    assert gates["devicehost"]["version"] == devicehost
+    assert ("a lower bound" in gates["devicehost"]["source"]) is bound
+    assert gates["devicehost"]["ok"] is True
+
+
+def test_a_wsl_newer_than_every_row_says_its_values_are_lower_bounds(profile: Path, tmp_path: Path) -> None:
+    saved = tmp_path / "wsl-version.txt"
+    saved.write_text("WSL version: 3.2.5.0\nKernel version: 6.18.44.1-1\nWSLg version: 1.0.80\n"
+                     "MSRDC version: 1.2.6353\nDirect3D version: 1.611.1-81528511\n"
+                     "DXCore version: 10.0.26100.1-240331-1435.ge-release\nWindows version: 10.0.26100.4652\n",
+                     encoding="utf-8")
+    (profile / ".wslconfig").write_bytes(COMPLIANT)
+    result = run_cli("--config", profile / ".wslconfig", "versions", "--wsl-version-file", saved)
+    assert result.returncode == 0, result.stderr
+    assert "newer than every release in this tool's table (newest 3.0.1)" in result.stdout
+    assert "at least DeviceHost 1.2.62 (a lower bound)" in result.stdout
+
+
+# -- 14.2 the kernel-patch warning ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("language", ["en-US", "de-DE", "zh-CN", "ru-RU"])
+def test_verify_turns_the_warning_of_a_custom_kernel_into_its_own_fix(profile: Path, sim: str,
+                                                                     language: str) -> None:
+    (profile / ".wslconfig").write_bytes(CUSTOM)
+    state(profile, wsl_version="2.9.4.0", language=language)
+    result = cli(profile, sim, "verify", "--json")
+    assert result.returncode == 1
+    doc = doc_of(result)
+    patch = finding(doc, "kernel-patch-missing")
+    assert patch["severity"] == "error"
+    assert patch["key"] == "wsl2.kernel"
+    assert "unset wsl2.kernel" in patch["fix"]
+    # Nothing verify prints may send a custom-kernel user to an update that cannot help.
+    chain = {link["name"]: link for link in doc["chain"]}
+    fixes = [f["fix"] for f in doc["findings"] if f["key"] == "wsl2.kernel"]
+    fixes += [chain[name]["fix"] for name in ("versions", "pool")]
+    for fix in fixes:
+        assert "wsl --update" not in fix, fix
+        assert "wslconfig-assistant apply" not in fix, fix
+        assert "unset wsl2.kernel" in fix
+    assert chain["pool"]["ok"] is False
+    assert "warned" in chain["pool"]["detail"]
+
+
+def test_no_warning_no_finding(profile: Path, sim: str) -> None:
+    (profile / ".wslconfig").write_bytes(COMPLIANT)
+    state(profile, wsl_version="2.9.4.0")
+    result = cli(profile, sim, "verify", "--json")
+    assert "kernel-patch-missing" not in codes(doc_of(result))
+
+
+@pytest.mark.parametrize("language", sorted(wsltext.SWIOTLB_KERNEL_UNSUPPORTED))
+def test_a_saved_version_output_with_the_warning_in_any_language(profile: Path, tmp_path: Path,
+                                                                 language: str) -> None:
+    warning = "wsl: " + wsltext.SWIOTLB_KERNEL_UNSUPPORTED[language]
+    saved = tmp_path / "wsl-version.txt"
+    saved.write_bytes(("\r\n".join([warning, "WSL version: 2.9.4.0", "Kernel version: 6.18.35.2-1",
+                                    "WSLg version: 1.0.79"]) + "\r\n").encode("utf-16-le"))
+    (profile / ".wslconfig").write_bytes(COMPLIANT)
+    result = run_cli("--config", profile / ".wslconfig", "validate", "--wsl-version-file", saved, "--json")
+    assert result.returncode == 1, result.stderr
+    patch = finding(doc_of(result), "kernel-patch-missing")
+    assert "wsl --update --pre-release" in patch["fix"]  # WSL's own kernel: an update brings the patch
+
+
+FAKE_WSL = r'''#!{python}
+import sys
+WARNING = {warning!r}
+VERSION = ("WSL version: 2.9.4.0", "Kernel version: 6.18.35.2-1", "WSLg version: 1.0.79",
+           "MSRDC version: 1.2.6353", "Direct3D version: 1.611.1-81528511",
+           "DXCore version: 10.0.26100.1-240331-1435.ge-release", "Windows version: 10.0.26100.4652")
+args = sys.argv[1:]
+out = sys.stdout.buffer
+if args[:1] in (["--version"], ["-v"]):
+    out.write("".join(line + "\r\n" for line in VERSION).encode("utf-16-le"))
+    if {on_version}:
+        sys.stderr.buffer.write(("wsl: " + WARNING + "\r\n").encode("utf-16-le"))
+elif args[:1] == ["--update"]:
+    out.write(("Checking for updates.\r\n"
+               "The most recent version of Windows Subsystem for Linux is already installed.\r\n").encode("utf-16-le"))
+    sys.stderr.buffer.write(("wsl: " + WARNING + "\r\n").encode("utf-16-le"))
+sys.exit(0)
+'''
+
+
+def fake_wsl(folder: Path, *, on_version: bool, language: str = "fr-FR") -> str:
+    """A wsl.exe whose service prints the kernel-patch warning on --update (and, if asked, on --version)."""
+    exe = folder / "wsl.exe"
+    exe.write_text(FAKE_WSL.format(python=sys.executable, warning=wsltext.SWIOTLB_KERNEL_UNSUPPORTED[language],
+                                   on_version=on_version), encoding="utf-8")
+    exe.chmod(exe.stat().st_mode | stat.S_IXUSR)
+    return str(exe)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="the fake wsl.exe is a #! script")
+def test_the_version_call_carrying_the_warning(profile: Path, tmp_path: Path) -> None:
+    exe = fake_wsl(tmp_path, on_version=True)
+    (profile / ".wslconfig").write_bytes(COMPLIANT)
+    result = run_cli("--config", profile / ".wslconfig", "--wsl-exe", exe, "versions", "--json")
+    assert result.returncode == 1
+    patch = finding(doc_of(result), "kernel-patch-missing")
+    assert "`wsl --version`" in patch["message"]
+    assert "wsl --update" in patch["fix"]
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="the fake wsl.exe is a #! script")
+def test_the_update_carrying_the_warning(profile: Path, tmp_path: Path) -> None:
+    exe = fake_wsl(tmp_path, on_version=False, language="ja-JP")
+    (profile / ".wslconfig").write_bytes(CUSTOM)
+    # A policy whose minimum the installed kernel misses, so that apply updates.
+    policy = tmp_path / "p.toml"
+    policy.write_text('[versions]\nmin_devicehost = "1.2.99-0"\n', encoding="utf-8")
+    result = run_cli("--config", profile / ".wslconfig", "--wsl-exe", exe, "apply", "--policy", policy, "--json")
+    doc = doc_of(result)
+    assert doc["update"] is not None, doc
+    patch = finding(doc, "kernel-patch-missing")
+    assert "`wsl --update --pre-release`" in patch["message"]
+    assert "unset wsl2.kernel" in patch["fix"]
+    assert "wsl --update" not in patch["fix"]
+
+
+# -- 14.7 the DeviceHost DLL and its proxy stub ---------------------------------------------------------
+
+def test_versions_never_reads_the_proxy_stub(profile: Path, sim: str, tmp_path: Path) -> None:
+    install = tmp_path / "WSL"
+    install.mkdir()
+    devicehost.write_fake_dll(str(install / devicehost.PROXY_STUB_NAME), "2.9.9.0")  # WSL's own version
+    (profile / ".wslconfig").write_bytes(COMPLIANT)
+    state(profile, wsl_version="2.7.3.0")
+    result = cli(profile, sim, "versions", "--json", WSLCONFIG_ASSISTANT_WSL_INSTALL_DIR=str(install))
+    gate = doc_of(result)["versions"]["devicehost"]
+    assert gate["version"] == "1.2.14-0"
+    assert gate["ok"] is False
+
+
+def test_versions_shows_both_when_dll_and_table_disagree(profile: Path, sim: str, tmp_path: Path) -> None:
+    install = tmp_path / "WSL"
+    install.mkdir()
+    devicehost.write_fake_dll(str(install / devicehost.DLL_NAME), "1.2.57.0")
+    (profile / ".wslconfig").write_bytes(COMPLIANT)
+    state(profile, wsl_version="2.7.9.0")  # the table: DeviceHost 1.2.14-0
+    result = cli(profile, sim, "versions", "--json", WSLCONFIG_ASSISTANT_WSL_INSTALL_DIR=str(install))
+    assert result.returncode == 1
+    gate = doc_of(result)["versions"]["devicehost"]
+    assert gate["version"] == "1.2.14-0"
+    assert gate["ok"] is False
+    assert "1.2.57-0" in gate["source"]
+    assert "1.2.14-0" in gate["source"]
