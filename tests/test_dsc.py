@@ -89,12 +89,17 @@ MANIFEST_SHAPE: dict[str, Any] = {
 }
 
 
-def _instance_validator() -> jsonschema.Draft202012Validator:
-    """The embedded instance schema, with DSC's well-known _inDesiredState schema served locally."""
-    well_known = Resource.from_contents({"$schema": "https://json-schema.org/draft/2020-12/schema",
-                                         "type": "boolean", "readOnly": True})
-    registry: Registry[Any] = Registry().with_resources([(uri, well_known) for uri in _REF_URIS])
-    return jsonschema.Draft202012Validator(dsc.INSTANCE_SCHEMA, registry=registry)
+def _refuse_retrieval(uri: str) -> Resource[Any]:
+    """DSC compiles resource schemas with the jsonschema crate built without its HTTP resolver
+    (PowerShell/DSC Cargo.toml: default-features = false; command_resource.rs: Validator::new), so
+    a reference to a schema the document does not contain fails (PowerShell/DSC#1033)."""
+    raise LookupError(f"DSC retrieves no remote schema: {uri}")
+
+
+def _instance_validator(schema: dict[str, Any] | None = None) -> jsonschema.Draft202012Validator:
+    """The embedded instance schema, compiled as DSC compiles it: nothing retrieved from anywhere."""
+    registry: Registry[Any] = Registry(retrieve=_refuse_retrieval)  # type: ignore[call-arg]
+    return jsonschema.Draft202012Validator(dsc.INSTANCE_SCHEMA if schema is None else schema, registry=registry)
 
 
 INSTANCE = _instance_validator()
@@ -116,6 +121,22 @@ def test_manifest_has_dscs_documented_shape() -> None:
         assert manifest[op]["args"] == ["dsc", op]
         assert manifest[op]["input"] == "stdin"
     assert manifest["set"]["implementsPretest"] is True  # set is apply: it tests before it writes
+
+
+def test_embedded_schema_is_self_contained() -> None:
+    """Issue 13.1: `_inDesiredState` points at DSC's schema by its web address; the schema it names must be
+    inside the manifest (under $defs, with that $id, as DSC's PSScript resource ships it), because DSC
+    retrieves nothing. Checked on the shipped file, with every retrieval refused."""
+    embedded = json.loads(MANIFEST_FILE.read_text(encoding="utf-8"))["schema"]["embedded"]
+    validator = _instance_validator(embedded)
+    validator.validate({"_inDesiredState": True})  # resolving the $ref retrieves nothing
+    validator.validate({"_inDesiredState": None})
+    with pytest.raises(jsonschema.ValidationError):
+        validator.validate({"_inDesiredState": "yes"})  # the embedded schema is the one applied
+    with pytest.raises(LookupError):  # and the refusal is real: an unknown address fails
+        _refuse_retrieval("https://example.invalid/x.json")
+    [defined] = [d for d in embedded["$defs"].values() if d.get("$id") == dsc.IN_DESIRED_STATE_REF]
+    assert defined["type"] == ["boolean", "null"]  # DSC's published inDesiredState.json
 
 
 @pytest.mark.parametrize("bad", [
@@ -265,7 +286,7 @@ def test_set_is_apply_lossless_backed_up_and_idempotent(box: Box) -> None:
     assert after["memory"] == "8GB"
     assert after["settings"] == {"wsl2.networkingMode": "Mirrored"}
     assert after["compliant"] is True
-    assert changed == ["virtiofs", "memory", "settings", "compliant"]
+    assert changed == ["virtiofs", "memory", "settings"]  # what set changed; `compliant` is a result
     assert box.config.read_bytes() == (b"# team settings\r\n[wsl2]\r\nmemory=8GB   # keep it small\r\nprocessors=4\r\n"
                                        b"virtiofs=true\r\nnetworkingMode=Mirrored\r\n")
     (backup,) = box.backups()
@@ -344,9 +365,39 @@ def test_wsl_exe_missing(box: Box, tmp_path: Path) -> None:
 
     needs_wsl = box.run("set", {"updateWsl": True}, exe=missing)
     assert needs_wsl.returncode == ExitCode.WSL_FAILED
+    box.config.write_text(OLD_CONFIG, encoding="utf-8", newline="")  # the set above wrote it before failing
     config_only = box.run("set", {}, exe=missing)
     assert config_only.returncode == 0, config_only.stderr  # versions are not part of this desired state
-    assert lines(config_only)[0]["virtiofs"] is True
+    reached, changed = lines(config_only)
+    INSTANCE.validate(reached)
+    assert reached["virtiofs"] is True
+    # Issue 13.2: the state set reached, judged as get judges it: unknown versions fail closed.
+    assert reached["compliant"] is False
+    assert changed == ["virtiofs", "memory"]  # not "compliant": only what the operation changed
+    assert any(level == "warn" and "versions are unknown" in message for level, message in traces(config_only))
+    (seen,) = lines(box.run("get", {}, exe=missing))
+    assert reached["compliant"] == seen["compliant"]
+    assert [f for f in reached["findings"] if f["code"] != "shutdown-required"] == seen["findings"]
+    assert [f["code"] for f in seen["findings"]].count("version-unknown") == 2
+
+
+@pytest.mark.parametrize(("request_", "named"), [
+    ({"memory": "8gb"}, "DSC property memory"),
+    ({"memory": "1GB"}, '"memory": "'),
+    ({"settings": {"wsl2.memroy": "8GB"}}, "settings"),
+    ({"settings": {"wsl2.memory": "abc"}}, "DSC property settings.wsl2.memory"),
+    ({"settings": {"wsl2.memory": "8GB"}, "memory": "4GB"}, "DSC property settings.wsl2.memory"),
+    ({"settings": {"wsl2.virtiofs": "false"}}, "DSC property settings.wsl2.virtiofs"),
+])
+def test_dsc_errors_name_dsc_properties_not_cli_options(box: Box, request_: dict[str, Any], named: str) -> None:
+    """Issue 13.3: a DSC user cannot pass --memory, --set or --allow-unknown; the error names the property."""
+    for op in ("test", "set"):
+        result = box.run(op, request_)
+        assert result.returncode == ExitCode.USAGE, result.stderr
+        [error] = [message for level, message in traces(result) if level == "error"]
+        assert named in error
+        for option in ("--memory", "--set", "--allow-unknown"):
+            assert option not in error
 
 
 @pytest.mark.parametrize(("raw", "said"), [

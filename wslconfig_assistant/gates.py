@@ -148,9 +148,10 @@ def _kernel_findings(gate: Gate, facts: GateFacts) -> list[Finding]:
                 "run `wslconfig-assistant verify` (it starts WSL), or delete kernel= to use WSL's kernel",
                 key="wsl2.kernel",
             )]
+        found = f"the kernel version {gate.version!r}" if gate.version else "the kernel version (none found)"
         return [Finding.make(
             "version-unknown",
-            f"the kernel version {gate.version!r} from {facts.source} cannot be compared with {gate.minimum}",
+            f"{found} from {facts.source} cannot be compared with {gate.minimum}",
             "run `wsl --version` and check the second line; update with " + UPDATE_FIX,
         )]
     if facts.custom_kernel:

@@ -21,7 +21,7 @@ value) is a usage error: apply would otherwise end non-compliant by construction
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 from wslconfig_assistant import values
@@ -72,13 +72,25 @@ class ConfigPlan(NamedTuple):
 
 # -- config edits ------------------------------------------------------------------------
 
+class RequestNames(NamedTuple):
+    """How messages name the parts of a request: apply's options, or the DSC properties of `dsc set`
+    (a DSC user cannot pass `--memory`)."""
+
+    memory: Callable[[str], str]  # the memory asked for -> its label, and how to ask for another
+    setting: Callable[[str, str], str]  # key, value -> its label
+    ask_memory: Callable[[str], str] | None = None  # how to ask for a memory, when not as its label
+
+
+CLI_NAMES = RequestNames(memory=lambda value: f"--memory {value}", setting=lambda key, value: f"--set {key}={value}")
+
+
 def plan_config(doc: ConfigDocument, policy: Policy, host_memory: int | None, *,
-                memory: str | None = None, sets: Sequence[str] = ()) -> ConfigPlan:
+                memory: str | None = None, sets: Sequence[str] = (), names: RequestNames = CLI_NAMES) -> ConfigPlan:
     """The edits that make ``doc`` comply; UsageError (2) for a bad or contradicting request,
     ConfigUnreadableError (3) when the file cannot be edited safely."""
     doc.require_editable()
-    explicit = _explicit_wants(memory, sets)
-    _refuse_contradictions(explicit, policy, host_memory)
+    explicit = _explicit_wants(memory, sets, names)
+    _refuse_contradictions(explicit, policy, host_memory, names)
     taken = {want.spec.id for want in explicit}
     wants: list[Want] = []
     for want in _virtiofs_wants(doc, policy):
@@ -111,17 +123,17 @@ def _apply_wants(doc: ConfigDocument, wants: list[Want]) -> ConfigPlan:
     return ConfigPlan(doc, current, edits)
 
 
-def _explicit_wants(memory: str | None, sets: Sequence[str]) -> list[Want]:
+def _explicit_wants(memory: str | None, sets: Sequence[str], names: RequestNames) -> list[Want]:
     from wslconfig_assistant.canonical import canonical  # noqa: PLC0415
 
     wants: list[Want] = []
     seen: dict[str, tuple[str, object]] = {}
-    requests = [(item, *_split_set(item)) for item in sets]
+    requests = [(names.setting(*pair), *pair) for pair in map(_split_set, sets)]
     if memory is not None:
-        requests.append((f"--memory {memory}", "wsl2.memory", memory))
+        requests.append((names.memory(memory), "wsl2.memory", memory))
     for shown, key, value in requests:
         # Arguments may carry line breaks or ESC: never echo them raw.
-        label = visible(shown if shown.startswith("--memory") else f"--set {shown}")
+        label = visible(shown)
         try:
             spec = resolve_key(key)
             _text, typed = canonical(spec, value)
@@ -141,7 +153,7 @@ def _split_set(item: str) -> tuple[str, str]:
     return key.strip(), value
 
 
-def _refuse_contradictions(wants: list[Want], policy: Policy, host_memory: int | None) -> None:
+def _refuse_contradictions(wants: list[Want], policy: Policy, host_memory: int | None, names: RequestNames) -> None:
     from wslconfig_assistant.canonical import canonical  # noqa: PLC0415
 
     off = {"wsl2.virtiofs": False, "wsl2.virtio": False, "wsl2.safemode": True}
@@ -155,9 +167,10 @@ def _refuse_contradictions(wants: list[Want], policy: Policy, host_memory: int |
             effective = _effective_memory(typed, host_memory)
             if effective is not None and effective <= policy.memory_floor:
                 floor = values.format_size(policy.memory_floor)
+                ask = names.ask_memory or names.memory
                 raise UsageError(
                     f"{want.reason}: the VM would get {_size(effective)}; the policy needs more than {floor}",
-                    fix=f"ask for more than {floor}, e.g. --memory {values.format_size(_target(policy, host_memory))}",
+                    fix=f"ask for more than {floor}, e.g. {ask(values.format_size(_target(policy, host_memory)))}",
                 )
         req = required.get(want.spec.id)
         if req is not None and typed != req.value:

@@ -83,14 +83,15 @@ def apply(ctx: Context, *, policy: Policy = DEFAULT, memory: str | None = None, 
 
 def run_apply(ctx: Context, *, policy: Policy = DEFAULT, memory: str | None = None, sets: Sequence[str] = (),
               dry_run: bool = False, no_update: bool = False, shutdown: bool = False,
-              update_timeout: float | None = None) -> ApplyRun:
+              update_timeout: float | None = None, names: planning.RequestNames = planning.CLI_NAMES) -> ApplyRun:
     """apply's core, without the report: `apply` and `dsc set` both run exactly this.
 
-    With ``ctx.json`` nothing goes to stdout (progress goes to ``ctx.console``).
+    With ``ctx.json`` nothing goes to stdout (progress goes to ``ctx.console``). ``names``: how
+    messages name the request's parts (`dsc set` names its DSC properties).
     """
     host, _source = host_memory()
     doc = ctx.load()
-    plan = planning.plan_config(doc, policy, host, memory=memory, sets=sets)
+    plan = planning.plan_config(doc, policy, host, memory=memory, sets=sets, names=names)
     if dry_run:
         steps = _wsl_steps(ctx, policy, plan, dry_run=True, allow_update=False, want_shutdown=False,
                            timeout=update_timeout)

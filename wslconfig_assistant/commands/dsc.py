@@ -32,6 +32,7 @@ from wslconfig_assistant.errors import AssistantError, ExitCode, UsageError, Wsl
 from wslconfig_assistant.output import is_terminal
 
 if TYPE_CHECKING:
+    from wslconfig_assistant import planning
     from wslconfig_assistant.commands.apply import WslSteps
     from wslconfig_assistant.commands.context import Context
     from wslconfig_assistant.document import ConfigDocument
@@ -57,6 +58,19 @@ EXIT_CODES = {
     "130": "Interrupted; nothing half-written",
 }
 
+# DSC's own schema of `_inDesiredState` (PowerShell/DSC schemas/v3/resource/properties/inDesiredState.json),
+# embedded under $defs with its $id, as DSC's PSScript resource does: DSC compiles resource schemas
+# with a validator that retrieves nothing over the network (jsonschema crate, default features off;
+# PowerShell/DSC#1033), so a $ref to a web address it was not given fails every get/test/set.
+IN_DESIRED_STATE_SCHEMA: dict[str, Any] = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": IN_DESIRED_STATE_REF,
+    "title": "Instance is in the Desired State",
+    "description": "Indicates whether the instance is in the desired state. This property is only returned by "
+    "the `test` method.",
+    "type": ["boolean", "null"],
+    "readOnly": True,
+}
 _SETTING_VALUE = {"type": ["string", "boolean", "integer"]}
 _VERSION = {"type": ["string", "null"], "readOnly": True}
 
@@ -102,6 +116,7 @@ INSTANCE_SCHEMA: dict[str, Any] = {
         }},
         "_inDesiredState": {"$ref": IN_DESIRED_STATE_REF},
     },
+    "$defs": {IN_DESIRED_STATE_REF: IN_DESIRED_STATE_SCHEMA},
 }
 
 # Properties a request sets (the others are read-only results, ignored on input).
@@ -192,6 +207,7 @@ def parse_request(data: Mapping[str, object]) -> Request:
         for key, value in raw_settings.items():
             if value is None:
                 continue
+            _check_setting_key(str(key))
             settings[str(key)] = _setting_text(f"settings.{key}", value)
     return Request(
         config_path=_optional_str(data, "configPath"),
@@ -202,6 +218,38 @@ def parse_request(data: Mapping[str, object]) -> Request:
         update_wsl=bool(_optional_bool(data, "updateWsl")),
         shutdown=bool(_optional_bool(data, "shutdown")),
     )
+
+
+def _check_setting_key(key: str) -> None:
+    """A key of ``settings`` must be one WSL reads: there is no `--allow-unknown` in DSC."""
+    from wslconfig_assistant import schema  # noqa: PLC0415
+    from wslconfig_assistant.document import resolve_key  # noqa: PLC0415
+
+    try:
+        resolve_key(key, allow_unknown=True)  # refuses only a malformed name or a key in the wrong section
+    except UsageError as exc:
+        raise UsageError(f"DSC input: settings: {exc.message}", fix=exc.fix) from None
+    if schema.lookup(key) is None:
+        guess = schema.suggest(key)
+        raise UsageError(f"DSC input: settings: WSL does not read a key named {json.dumps(key)}",
+                         fix=(f"did you mean {guess}? " if guess else "")
+                         + "settings takes the keys WSL reads (list them: wslconfig-assistant show --all)")
+
+
+def _dsc_memory_label(value: str) -> str:
+    return f"DSC property memory ({json.dumps(value)})"
+
+
+def _dsc_setting_label(key: str, value: str) -> str:
+    return f"DSC property settings.{key} ({json.dumps(value)})"
+
+
+def request_names() -> planning.RequestNames:
+    """How planning's messages name a DSC request: by its properties, never apply's options."""
+    from wslconfig_assistant import planning  # noqa: PLC0415
+
+    return planning.RequestNames(memory=_dsc_memory_label, setting=_dsc_setting_label,
+                                 ask_memory=lambda value: f'"memory": "{value}"')
 
 
 def _setting_text(where: str, value: object) -> str:
@@ -367,7 +415,8 @@ def _out_of_state(doc: ConfigDocument, request: Request, policy: Policy, host: i
     config errors no edit can fix, and (with updateWsl) versions that need an update. Pure."""
     from wslconfig_assistant import planning  # noqa: PLC0415
 
-    plan = planning.plan_config(doc, policy, host, memory=request.memory, sets=request.sets())
+    plan = planning.plan_config(doc, policy, host, memory=request.memory, sets=request.sets(),
+                                names=request_names())
     out: list[str] = []
     for edit in plan.edits:
         key = edit.change.key.lower()
@@ -443,22 +492,30 @@ def _test(ctx: Context, request: Request) -> int:
 
 def _set(ctx: Context, request: Request) -> int:
     from wslconfig_assistant.commands.apply import run_apply  # noqa: PLC0415
+    from wslconfig_assistant.findings import sort_key  # noqa: PLC0415
     from wslconfig_assistant.hostinfo import host_memory  # noqa: PLC0415
 
     policy = request_policy(request)
     run = run_apply(ctx, policy=policy, memory=request.memory, sets=request.sets(),
-                    no_update=not request.update_wsl, shutdown=request.shutdown)
+                    no_update=not request.update_wsl, shutdown=request.shutdown, names=request_names())
     steps, plan = run.steps, run.plan
     if run.backup is not None:
         emit("info", f"written: {ctx.config} (backup {run.backup.id}; undo: wslconfig-assistant restore "
                      f"{run.backup.id})")
     host, _source = host_memory()
-    before_versions = _report_versions(steps.before, plan.before, policy)
-    after_versions = _report_versions(_after_report(steps), plan.after, policy)
+    before_versions = _report_versions(steps.before, plan.before, policy, steps.error)
+    after_versions = _report_versions(_after_report(steps), plan.after, policy, steps.error)
     before = state(plan.before, request, before_versions, plan.before.findings(policy, host) + before_versions.findings)
-    after = state(plan.after, request, after_versions, run.findings)
-    changed = [name for name in after if name != "findings" and after[name] != before.get(name)]
-    for finding in run.findings:
+    # The state reached, judged exactly as `get` judges it: the file's findings plus the version
+    # gates (unknown versions fail closed), plus apply's note that WSL must restart.
+    reached = plan.after.findings(policy, host) + after_versions.findings
+    reached = sorted(reached + [f for f in run.findings if f.code == "shutdown-required"], key=sort_key)
+    after = state(plan.after, request, after_versions, reached)
+    # Only what this operation changed: the file's properties, and the versions an update moved.
+    changed = [name for name in _CHANGEABLE if after[name] != before.get(name)]
+    if steps.error is not None and not (request.update_wsl or request.shutdown):
+        emit("warn", f"the versions are unknown: {steps.error.message}")
+    for finding in reached:
         if finding.severity == "error" or finding.code == "shutdown-required":
             emit("warn", f"[{finding.code}] {finding.message} (fix: {finding.fix})")
     _print_lines(after, changed)
@@ -472,6 +529,9 @@ def _set(ctx: Context, request: Request) -> int:
     return ExitCode.OK
 
 
+_CHANGEABLE = ("virtiofs", "memory", "settings", "wslVersion", "kernelVersion", "deviceHostVersion")
+
+
 def _after_report(steps: WslSteps) -> VersionReport | None:
     """The last `wsl --version` apply read: after the update when one ran."""
     if steps.update is not None:
@@ -479,12 +539,14 @@ def _after_report(steps: WslSteps) -> VersionReport | None:
     return steps.before
 
 
-def _report_versions(report: VersionReport | None, doc: ConfigDocument, policy: Policy) -> Versions:
-    """The gates of one `wsl --version` apply already read (no further wsl.exe call)."""
+def _report_versions(report: VersionReport | None, doc: ConfigDocument, policy: Policy,
+                     error: AssistantError | None) -> Versions:
+    """The gates of one `wsl --version` apply already read (no further wsl.exe call); unknown, as
+    `get` says it, when wsl.exe failed."""
     from wslconfig_assistant import planning  # noqa: PLC0415
 
     if report is None:
-        return _unknown_versions(policy, "wsl --version failed")
+        return _unknown_versions(policy, f"wsl.exe failed: {error.message}" if error else "wsl --version failed")
     gates, findings = planning.version_gates(report, doc, policy)
     reasons = planning.update_reasons(gates, custom=planning.custom_kernel(doc) is not None)
     return Versions(gates, findings, True, reasons)
