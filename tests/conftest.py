@@ -261,15 +261,19 @@ def fake_windows(monkeypatch: pytest.MonkeyPatch) -> Any:
 
 
 def run_cli_as_windows(*args: object, machine: Any = None, env: Mapping[str, str] | None = None,
-                       cwd: Path | None = None) -> subprocess.CompletedProcess[bytes]:
+                       cwd: Path | None = None, input: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
     """run_cli in a process of its own under the fake Windows (tests/fakewin.py run as a script);
-    stdout and stderr are the raw bytes the product wrote."""
+    stdout and stderr are the raw bytes the product wrote. Its redirected streams start as Python on
+    Windows sets them up (the ANSI code page) unless ``env`` sets PYTHONIOENCODING."""
     import fakewin
 
     state = {fakewin.STATE_ENV: (machine or fakewin.FakeWindows()).to_json()}
+    full_env = cli_env({**state, **(env or {})})
+    if env is None or "PYTHONIOENCODING" not in env:
+        full_env.pop("PYTHONIOENCODING", None)
     return subprocess.run([sys.executable, str(fakewin.SCRIPT), *(str(a) for a in args)], capture_output=True,
-                          env=cli_env({**state, **(env or {})}), stdin=subprocess.DEVNULL, cwd=cwd, timeout=60,
-                          check=False)
+                          env=full_env, input=input, stdin=subprocess.DEVNULL if input is None else None, cwd=cwd,
+                          timeout=60, check=False)
 
 
 # -- platform marks -------------------------------------------------------------------------

@@ -49,6 +49,7 @@ class FakeWindows:
     vt_supported: bool = True  # False: conhost before Windows 10 1511
     output_cp: int | None = None  # GetConsoleOutputCP; None: no console attached
     oem_cp: int = 437
+    ansi_cp: int = 1252  # GetACP: what Python writes redirected streams in (see main)
     # --- registry: (hive, subkey, name), all lower case (names are case-insensitive) -> (value, type)
     registry: dict[tuple[str, str, str], tuple[object, int]] = field(default_factory=dict)
 
@@ -145,6 +146,7 @@ class FakeWindows:
     def to_json(self) -> str:
         return json.dumps({"total_phys": self.total_phys, "consoles": {str(k): v for k, v in self.consoles.items()},
                            "vt_supported": self.vt_supported, "output_cp": self.output_cp, "oem_cp": self.oem_cp,
+                           "ansi_cp": self.ansi_cp,
                            "registry": [[*key, *value] for key, value in self.registry.items()]})
 
     @classmethod
@@ -153,7 +155,7 @@ class FakeWindows:
         machine = cls(total_phys=data.get("total_phys", 16 * GIB),
                       consoles={int(k): int(v) for k, v in data.get("consoles", {}).items()},
                       vt_supported=data.get("vt_supported", True), output_cp=data.get("output_cp"),
-                      oem_cp=data.get("oem_cp", 437))
+                      oem_cp=data.get("oem_cp", 437), ansi_cp=data.get("ansi_cp", 1252))
         for hive, subkey, name, value, kind in data.get("registry", []):
             machine.registry[(hive, subkey, name)] = (value, kind)
         return machine
@@ -199,6 +201,12 @@ def main() -> None:
     machine = FakeWindows.from_json(os.environ.get(STATE_ENV) or "{}")
     from wslconfig_assistant.main import main as cli
 
+    # Python on Windows: "Non-character devices such as disk files and pipes use the system locale
+    # encoding (i.e. the ANSI codepage)" unless PYTHONIOENCODING or UTF-8 mode says otherwise (sys.stdout).
+    if not os.environ.get("PYTHONIOENCODING") and not sys.flags.utf8_mode:
+        for stream in (sys.stdout, sys.stderr):
+            if stream.fileno() not in machine.consoles:
+                stream.reconfigure(encoding=f"cp{machine.ansi_cp}")  # type: ignore[union-attr]
     with installed(machine):
         code = cli(sys.argv[1:])
     sys.exit(code)

@@ -431,12 +431,19 @@ def _wants_json(argv: Sequence[str]) -> bool:
 
 
 def _safe_streams() -> None:
-    # Windows writes redirected output in the ANSI code page, and a .wslconfig can hold
-    # any character (or undecodable bytes): never crash on printing, mark what can't be shown.
+    # A .wslconfig can hold any character (or undecodable bytes): never crash on printing, mark what
+    # can't be shown. On Windows, redirected text is written in what its reader decodes
+    # (output.human_encoding); machine formats are UTF-8 bytes whatever this says (output.write_machine).
+    from wslconfig_assistant.output import human_encoding  # noqa: PLC0415
+
     for stream in (sys.stdout, sys.stderr):
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
-            reconfigure(errors="backslashreplace")
+            encoding = human_encoding(stream)
+            if encoding is None:
+                reconfigure(errors="backslashreplace")
+            else:
+                reconfigure(encoding=encoding, errors="backslashreplace")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -85,6 +85,52 @@ def _enable_windows_vt(stream: TextIO) -> bool:
     return winapi.set_console_mode(fd, mode | winapi.ENABLE_VIRTUAL_TERMINAL_PROCESSING)
 
 
+def human_encoding(stream: TextIO) -> str | None:
+    """The encoding people's text must be written in on Windows so that the reader decodes it right, or
+    None to leave the stream as Python set it up.
+
+    A console stream is left alone (Python writes it as UTF-16 through WriteConsoleW). A redirected one
+    is read by whoever redirected it: PowerShell (5.1 and 7) decodes a native program's output with
+    ``[Console]::OutputEncoding``, the attached console's output code page (GetConsoleOutputCP; the OEM
+    code page, 437 or 850..., unless someone ran chcp or set it), so that is what we write; with no
+    console attached (a service, a scheduled task, a detached CI agent) nothing says better than
+    UTF-8. Python's own default there (the ANSI code page, 1252...; UTF-8 in UTF-8 mode, the default
+    from 3.15) matches neither. PYTHONIOENCODING, when set, is the user's explicit choice and wins."""
+    if sys.platform != "win32" or os.environ.get("PYTHONIOENCODING"):
+        return None
+    from wslconfig_assistant import winapi  # noqa: PLC0415 - Windows only
+
+    try:
+        fd = stream.fileno()
+    except (AttributeError, OSError, ValueError):  # not a real file (a test's capture): leave it
+        return None
+    if winapi.console_mode(fd) is not None:
+        return None
+    code_page = winapi.console_output_code_page()
+    if code_page is None or code_page == 65001:
+        return "utf-8"
+    import codecs  # noqa: PLC0415
+
+    try:
+        return codecs.lookup(f"cp{code_page}").name
+    except LookupError:  # a code page Python has no codec for: UTF-8 keeps every character
+        return "utf-8"
+
+
+def write_machine(text: str) -> None:
+    """A machine format (JSON, JUnit XML, GitHub annotations, DSC) on stdout, as UTF-8 bytes whatever
+    the console's code page, the locale or PYTHONIOENCODING: JUnit declares encoding="UTF-8", and
+    GitHub, Azure Pipelines and DSC read UTF-8. Lines end in LF on every system."""
+    stream = sys.stdout
+    buffer = getattr(stream, "buffer", None)
+    if buffer is None:  # a text-only stream (a test's StringIO): it holds text, not bytes
+        stream.write(text)
+        return
+    stream.flush()  # what the text layer holds goes first
+    buffer.write(text.encode("utf-8", errors="backslashreplace"))  # lone surrogates (undecodable bytes)
+    buffer.flush()
+
+
 def envelope(command: str, exit_code: int, config: str | None, findings: Iterable[Finding],
              **extra: object) -> dict[str, object]:
     doc: dict[str, object] = {
@@ -102,8 +148,8 @@ def envelope(command: str, exit_code: int, config: str | None, findings: Iterabl
 def print_json(doc: dict[str, object]) -> None:
     import json  # noqa: PLC0415 - only --json needs it
 
-    # ASCII escapes keep the document valid whatever the console's code page.
-    sys.stdout.write(json.dumps(_clean(doc), indent=2) + "\n")
+    # ASCII escapes keep the document valid whatever reads it; written as UTF-8 bytes all the same.
+    write_machine(json.dumps(_clean(doc), indent=2) + "\n")
 
 
 def _clean(value: object) -> object:

@@ -328,9 +328,10 @@ def emit(level: str, message: str, sink: Any = None) -> None:
 
 
 def _print_lines(*docs: object) -> None:
+    from wslconfig_assistant.output import write_machine  # noqa: PLC0415
+
     for doc in docs:
-        sys.stdout.write(json.dumps(doc, separators=(",", ":")) + "\n")
-    sys.stdout.flush()
+        write_machine(json.dumps(doc, separators=(",", ":")) + "\n")
 
 
 # -- state -----------------------------------------------------------------------------------
@@ -556,7 +557,9 @@ def write_manifest(output_dir: str | None) -> int:
     """`dsc manifest`: print the manifest, or write it into a folder DSC searches (PATH, DSC_RESOURCE_PATH)."""
     text = manifest_text()
     if output_dir is None:
-        sys.stdout.write(text)
+        from wslconfig_assistant.output import write_machine  # noqa: PLC0415
+
+        write_machine(text)
         return ExitCode.OK
     import os  # noqa: PLC0415
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-
 from wslconfig_assistant import output
 from wslconfig_assistant.commands.context import Context
 from wslconfig_assistant.errors import ExitCode
@@ -42,9 +40,9 @@ def validate(ctx: Context, *, offline: bool, fmt: str, strict: bool, policy: Pol
     if fmt == "json":
         output.print_json(output.envelope("validate", code, path, findings, versions=versions))
     elif fmt == "junit":
-        sys.stdout.write(output.junit(path, findings))
+        output.write_machine(output.junit(path, findings))
     elif fmt == "github":
-        sys.stdout.write(output.github(path, findings))
+        output.write_machine(output.github(path, findings))
     else:
         con = ctx.console
         for line in output.finding_lines(con, path, findings):
