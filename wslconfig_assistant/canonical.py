@@ -45,12 +45,12 @@ def _canonical(spec: KeySpec, raw: str) -> tuple[str, object]:
         flag = values.parse_bool(raw)
         return ("true" if flag else "false"), flag
     if kind == "int":
-        number = values.parse_int(raw)
+        number = values.parse_int(raw, exact=True)
         return str(number), number
     if kind == "size":
         if raw.lstrip().startswith(("-", "+")):
             raise values.InvalidValueError(f"{raw!r}: a size has no sign", raw.strip().lstrip("+-"))
-        size = values.parse_size(raw)
+        size = values.parse_size(raw, exact=True)
         return values.format_size(size), size
     if kind == "enum":
         choice = values.parse_enum(raw, spec.choices)

@@ -134,6 +134,8 @@ def _explicit_wants(memory: str | None, sets: Sequence[str], names: RequestNames
     for shown, key, value in requests:
         # Arguments may carry line breaks or ESC: never echo them raw.
         label = visible(shown)
+        if len(label) > 80:  # thousands of digits would bury the message
+            label = f"{label[:60]}... ({len(label)} characters)"
         try:
             spec = resolve_key(key)
             _text, typed = canonical(spec, value)

@@ -137,6 +137,7 @@ def loads(path: str, text: str) -> dict[str, object]:
     """The TOML data of a policy file's text (tomllib: data only, nothing is evaluated)."""
     import tomllib  # noqa: PLC0415 - only with --policy: validate must start fast
 
+    guard(path, text)
     try:
         table: dict[str, object] = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -145,7 +146,21 @@ def loads(path: str, text: str) -> dict[str, object]:
     except RecursionError:  # arrays or inline tables nested thousands deep: tomllib recurses
         raise UsageError(f"policy file {path}: not valid for a policy: values nested too deeply",
                          fix="a policy's values are strings, numbers and true/false; " + INIT_FIX) from None
+    except ValueError as exc:  # int() of a number tomllib took (the guard should have refused it first)
+        raise UsageError(f"policy file {path}: a value TOML cannot hold: {exc}",
+                         fix="a policy's values are short strings, numbers and true/false; " + INIT_FIX) from None
     return table
+
+
+def guard(path: str, text: str) -> None:
+    """Refuse, before any TOML parser sees it, a file shaped to cost them far more than its size."""
+    from wslconfig_assistant.tomlguard import PathologicalTomlError, check  # noqa: PLC0415
+
+    try:
+        check(text)
+    except PathologicalTomlError as exc:
+        raise UsageError(f"policy file {path}: line {exc.line}: not a policy: {exc.message}",
+                         fix="check the path; " + INIT_FIX) from None
 
 
 def parse_policy(data: Mapping[str, object], source: str) -> Policy:
@@ -217,7 +232,7 @@ def _size(value: object, where: str, source: str) -> int:
             raise _bad(source, where, "the number is larger than any memory WSL can give", 'floor = "1GB"')
         return value
     try:
-        return values.parse_size(value)
+        return values.parse_size(value, exact=True)
     except values.InvalidValueError as exc:
         fix = f'floor = "{exc.suggestion}"' if exc.suggestion else 'floor = "1GB" (or "1536MB")'
         raise _bad(source, where, exc.reason, fix) from None

@@ -332,6 +332,10 @@ def _version_key(text: str | None) -> tuple[int, ...] | None:
     m = re.match(r"\s*v?(\d+(?:\.\d+)*)", text)
     if not m:
         return None
+    from wslconfig_assistant.versions import MAX_PART_DIGITS  # noqa: PLC0415
+
+    if any(len(x) > MAX_PART_DIGITS for x in m.group(1).split(".")):
+        return None  # not a version wsl.exe printed; never int() thousands of digits
     parts = [int(x) for x in m.group(1).split(".")]
     while len(parts) > 1 and parts[-1] == 0:
         parts.pop()

@@ -100,8 +100,37 @@ def _strtol_digits(s: str, i: int, base: int) -> int:
     return i
 
 
-def parse_int(s: str) -> int:
-    """C ``strtol(s, &end, 0)`` on Windows (32-bit long: out of range saturates), whole string."""
+def digits_value(digits: str, base: int = 10, *, cap: int) -> int:
+    """The value of a run of ``base`` digits, or ``cap`` when it is ``cap`` or more.
+
+    Never converts more digits than a ``cap`` can have: Python refuses to turn over 4,300
+    decimal digits into an int (and would spend quadratic time on it), while C's strtol and
+    strtoull simply saturate. Leading zeros are free, as in C.
+    """
+    significant = digits.lstrip("0")
+    if len(significant) > _max_digits(cap, base):
+        return cap
+    return min(int(significant or "0", base), cap)
+
+
+def _max_digits(cap: int, base: int) -> int:
+    """How many digits of ``base`` a number below ``cap`` can have (one more is surely above)."""
+    digits, limit = 1, base
+    while limit <= cap:
+        digits, limit = digits + 1, limit * base
+    return digits
+
+
+def _shown(s: str) -> str:
+    """A value for a message: thousands of digits would bury the message itself."""
+    return repr(s) if len(s) <= 40 else repr(s[:20]) + f"... ({len(s)} characters)"
+
+
+def parse_int(s: str, *, exact: bool = False) -> int:
+    """C ``strtol(s, &end, 0)`` on Windows (32-bit long: out of range saturates), whole string.
+
+    ``exact``: refuse a number WSL would saturate (a value typed by the user must be what WSL reads).
+    """
     i = 0
     while i < len(s) and s[i] in _C_SPACE:
         i += 1
@@ -119,17 +148,26 @@ def parse_int(s: str) -> int:
         if base == 8 and end != len(s) and s[end : end + 1] in "89":
             hint = s.lstrip(_C_SPACE).lstrip("+-").lstrip("0") or "0"
         raise InvalidValueError(
-            f"{s!r} is not an integer WSL accepts"
+            f"{_shown(s)} is not an integer WSL accepts"
             + (" (a leading 0 makes it octal)" if base == 8 and end != len(s) else ""),
             hint,
         )
-    number = int(s[i:end], base)
+    # Saturates on overflow (strtol's LONG_MAX / LONG_MIN), whatever the number of digits.
+    number = digits_value(s[i:end], base, cap=_INT_MAX + 2)
     number = -number if negative else number
+    if exact and not _INT_MIN <= number <= _INT_MAX:
+        raise InvalidValueError(
+            f"{_shown(s)} is out of range: WSL would read {_INT_MIN if negative else _INT_MAX} "
+            f"(it takes {_INT_MIN} to {_INT_MAX})"
+        )
     return max(_INT_MIN, min(_INT_MAX, number))
 
 
-def parse_size(s: str) -> int:
-    """WSL's ``ParseMemorySize``: strtoull base 10 plus an optional case-sensitive unit."""
+def parse_size(s: str, *, exact: bool = False) -> int:
+    """WSL's ``ParseMemorySize``: strtoull base 10 plus an optional case-sensitive unit.
+
+    ``exact``: refuse a size WSL would saturate or wrap around (beyond 2^64 - 1 bytes).
+    """
     i = 0
     while i < len(s) and s[i] in _C_SPACE:
         i += 1
@@ -141,7 +179,9 @@ def parse_size(s: str) -> int:
     if end == j:  # no digits: strtoull returns 0 and leaves the end at the start
         value, end = 0, 0
     else:
-        value = int(s[j:end])
+        value = digits_value(s[j:end], cap=_U64)
+        if exact and value >= _U64:
+            raise _too_big(s)
         # strtoull saturates on overflow (whatever the sign) and negates otherwise.
         value = _U64 - 1 if value >= _U64 else (-value) % _U64 if negative else value
     if value == 0 and (not s.startswith("0") or end != 1):
@@ -151,13 +191,22 @@ def parse_size(s: str) -> int:
         return value
     for suffix, factor in SIZE_UNITS:
         if unit in (suffix, suffix[0]):
+            if exact and value * factor >= _U64:
+                raise _too_big(s)
             return (value * factor) % _U64
     raise InvalidValueError(_size_reason(s), _size_suggestion(s))
 
 
+def _too_big(s: str) -> InvalidValueError:
+    return InvalidValueError(
+        f"{_shown(s)} is beyond the largest size WSL can hold (2^64 - 1 bytes, about 16 EB): "
+        "WSL would read a different number"
+    )
+
+
 def _size_reason(s: str) -> str:
     return (
-        f"{s!r} is not a size WSL accepts: whole number plus B, K/KB, M/MB, G/GB or T/TB, "
+        f"{_shown(s)} is not a size WSL accepts: whole number plus B, K/KB, M/MB, G/GB or T/TB, "
         "upper case, no space (no unit means bytes)"
     )
 
@@ -170,6 +219,8 @@ def _size_suggestion(s: str) -> str | None:
     if m is None:
         return None
     number, unit = m.group(1), m.group(2).upper()
+    if len(number) > 40:  # no memory is that big: nothing sensible to suggest
+        return None
     factor = dict(SIZE_UNITS).get(f"{unit}B", 1) if unit else 1
     if "." in number:
         whole, frac = number.split(".")
@@ -250,8 +301,9 @@ def _stoi_prefix(entry: str) -> int | None:
         end += 1
     if end == j:
         return None
-    number = int(entry[i:end])
-    if not _INT_MIN <= number <= _INT_MAX:
+    magnitude = digits_value(entry[j:end], cap=_INT_MAX + 2)
+    number = -magnitude if entry[i] == "-" else magnitude
+    if not _INT_MIN <= number <= _INT_MAX:  # std::stoi throws out_of_range: the entry is dropped
         return None
     return number
 

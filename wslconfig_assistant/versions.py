@@ -57,6 +57,9 @@ _DEVICEHOST_RE = re.compile(rf"({_RELEASE})(?:-(\d+(?:\.\d+)*))?")
 # WSL versions have 2 to 4 numeric parts and nothing else; PEP 440 would also take
 # "v2.8", "2.8rc1", "1!2.8" or "2.8+local", none of which WSL ever prints.
 _WSL_RE = re.compile(r"\d+(?:\.\d+){1,3}")
+# No part of a real version comes near this (the longest are date stamps such as 20241009).
+# Longer parts are refused before any int() sees them: Python refuses over 4,300 digits.
+MAX_PART_DIGITS = 18
 
 
 class InvalidVersionError(errors.UsageError, ValueError):
@@ -74,7 +77,7 @@ class PackageVersion(NamedTuple):
 def parse_wsl(s: str) -> PackageVersion:
     """A WSL package version: ``2.8.9.0`` or ``2.8.9``."""
     text = s.strip()
-    if not _WSL_RE.fullmatch(text):
+    if not _WSL_RE.fullmatch(text) or _too_long(text):
         raise _invalid("WSL", s, "2.8.9.0")
     # Plain dotted numbers are exactly PEP 440 release segments, so packaging is the
     # right reader here (imported lazily: it costs ~14 ms, libraries.md §5).
@@ -91,7 +94,7 @@ def parse_kernel(s: str) -> PackageVersion:
     """A kernel version: package ``6.18.26.3-1``, bare ``5.15.90.1``, or running
     ``6.18.26.3-microsoft-standard-WSL2`` (``uname -r``)."""
     m = _KERNEL_RE.fullmatch(s.strip())
-    if not m:
+    if not m or _too_long(m.group(1)) or _too_long(m.group(2) or ""):
         raise _invalid("kernel", s, "6.18.26.3-1 or 6.18.26.3-microsoft-standard-WSL2")
     return PackageVersion(s, _ints(m.group(1)), _opt_ints(m.group(2)), m.group(3))
 
@@ -99,7 +102,7 @@ def parse_kernel(s: str) -> PackageVersion:
 def parse_devicehost(s: str) -> PackageVersion:
     """A DeviceHost package version: ``1.2.29-0`` or ``1.0.0-20241009.4``."""
     m = _DEVICEHOST_RE.fullmatch(s.strip())
-    if not m:
+    if not m or _too_long(m.group(1)) or _too_long(m.group(2) or ""):
         raise _invalid("DeviceHost", s, "1.2.29-0")
     return PackageVersion(s, _ints(m.group(1)), _opt_ints(m.group(2)), None)
 
@@ -151,6 +154,10 @@ def _cmp(a: tuple[int, ...], b: tuple[int, ...]) -> int:
     return int(a > b) - int(a < b)
 
 
+def _too_long(dotted: str) -> bool:
+    return any(len(part) > MAX_PART_DIGITS for part in dotted.split("."))
+
+
 def _ints(dotted: str) -> tuple[int, ...]:
     return tuple(int(p) for p in dotted.split("."))
 
@@ -161,4 +168,9 @@ def _opt_ints(dotted: str | None) -> tuple[int, ...] | None:
 
 def _invalid(what: str, s: str, example: str) -> InvalidVersionError:
     shown = s if len(s) <= 60 else s[:57] + "..."
-    return InvalidVersionError(f"{shown!r} is not a {what} version (expected a form like {example})")
+    why = f"; no part has more than {MAX_PART_DIGITS} digits" if _too_long_anywhere(s) else ""
+    return InvalidVersionError(f"{shown!r} is not a {what} version (expected a form like {example}{why})")
+
+
+def _too_long_anywhere(s: str) -> bool:
+    return re.search(rf"\d{{{MAX_PART_DIGITS + 1}}}", s) is not None

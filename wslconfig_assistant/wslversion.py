@@ -224,20 +224,42 @@ def decode_wsl_bytes(data: bytes) -> str:
 def read_version_file(path: str | os.PathLike[str]) -> VersionReport:
     """``--wsl-version-file``: a saved or pasted ``wsl --version``, decoded like wsl.exe
     output, cleaned of paste damage, then parsed. An unreadable file is a usage error."""
-    try:
-        with open(path, "rb") as f:
-            data = f.read()
-    except OSError as exc:
-        raise errors.UsageError(
-            f"cannot read the wsl --version file {os.fspath(path)!r}: {exc.strerror or exc}",
-            fix="save the output of `wsl --version` to a readable file",
-        ) from exc
-    text = decode_wsl_bytes(data)
+    text = decode_wsl_bytes(_read_capped(path))
     report = parse_version_output(clean_paste(text))
     from wslconfig_assistant.servicewarnings import kernel_patch_missing  # noqa: PLC0415
 
     # Looked for in the whole copy: clean_paste starts at the WSL line, and the warning may come first.
     return report._replace(kernel_patch_warning=kernel_patch_missing(text))
+
+
+def _read_capped(path: str | os.PathLike[str]) -> bytes:
+    """The file's bytes: a regular file (a FIFO would block forever, /dev/zero never ends) of at
+    most the policy file's cap (a saved ``wsl --version`` is under 1 KB)."""
+    import stat  # noqa: PLC0415
+
+    from wslconfig_assistant.policyfile import MAX_BYTES  # noqa: PLC0415
+
+    shown = os.fspath(path)
+    fix = "save the output of `wsl --version` to a file: wsl --version > wsl-version.txt"
+    try:
+        # stat first: opening a FIFO blocks until a writer comes. O_NONBLOCK covers a FIFO put
+        # there between the two calls (POSIX; Windows has no FIFOs a path opens this way).
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            raise errors.UsageError(f"the wsl --version file {shown!r} is not a regular file", fix=fix)
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0))
+        with open(fd, "rb") as f:
+            info = os.fstat(f.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                raise errors.UsageError(f"the wsl --version file {shown!r} is not a regular file", fix=fix)
+            # One byte more than the cap: a size the file system reports wrongly cannot fool it.
+            data = f.read(MAX_BYTES + 1) if info.st_size <= MAX_BYTES else b""
+    except OSError as exc:
+        raise errors.UsageError(f"cannot read the wsl --version file {shown!r}: {exc.strerror or exc}",
+                                fix="save the output of `wsl --version` to a readable file") from exc
+    if info.st_size > MAX_BYTES or len(data) > MAX_BYTES:
+        raise errors.UsageError(f"the wsl --version file {shown!r} is larger than {MAX_BYTES >> 20} MB "
+                                "(`wsl --version` prints a few hundred bytes)", fix=fix)
+    return data
 
 
 # ---------------------------------------------------------------------------------------

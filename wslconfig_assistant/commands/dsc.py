@@ -170,11 +170,18 @@ class Request(NamedTuple):
 def read_request(stream: Any = None) -> Request:
     """One JSON object from stdin; empty (or a terminal) means ``{}``. UsageError (2) for anything else."""
     stream = sys.stdin if stream is None else stream
+    from wslconfig_assistant import jsoninput  # noqa: PLC0415
+    from wslconfig_assistant.policyfile import MAX_BYTES  # noqa: PLC0415 - the same cap as a policy file
+
     raw = b""
     if stream is not None and not is_terminal(stream):
         buffer = getattr(stream, "buffer", None)
-        data = buffer.read() if buffer is not None else stream.read()
+        # One byte more than the cap tells "too big" from "exactly the cap", without reading a flood whole.
+        data = buffer.read(MAX_BYTES + 1) if buffer is not None else stream.read(MAX_BYTES + 1)
         raw = data if isinstance(data, bytes) else data.encode("utf-8", "surrogateescape")
+    if len(raw) > MAX_BYTES:
+        raise UsageError(f"the DSC input on stdin is larger than {MAX_BYTES >> 20} MB",
+                         fix='send one JSON object, e.g. {"memory": "8GB"}')
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -182,7 +189,10 @@ def read_request(stream: Any = None) -> Request:
     if not text.strip():
         return parse_request({})
     try:
-        data = json.loads(text)
+        data = jsoninput.loads(text)
+    except jsoninput.JsonInputError as exc:
+        raise UsageError(f"the DSC input on stdin is not accepted: {exc.message}",
+                         fix='send one flat JSON object, e.g. {"memory": "8GB"}') from None
     except json.JSONDecodeError as exc:
         raise UsageError(f"the DSC input on stdin is not JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})",
                          fix='send one JSON object, e.g. {"memory": "8GB"}') from None

@@ -122,6 +122,7 @@ def update_text(path: str, text: str) -> tuple[str, list[Added]]:
 
     crlf = "\r\n" in text
     base = text if not text or text.endswith("\n") else text + ("\r\n" if crlf else "\n")
+    policyfile.guard(path, base)  # before tomlkit: some shapes cost it far more than their size
     try:
         doc = tomlkit.parse(base)
     except ParseError as exc:
