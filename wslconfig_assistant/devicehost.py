@@ -149,8 +149,12 @@ def _from_table(wsl_version: str | None) -> Resolved:
     if wsl_version is None:
         return Resolved(None, "unknown: neither the DLL's version resource nor the WSL version is known")
     from wslconfig_assistant.releases import NEWEST_TAG, bundled, newer_than_table  # noqa: PLC0415
+    from wslconfig_assistant.versions import InvalidVersionError  # noqa: PLC0415
 
-    release = bundled(wsl_version)
+    try:
+        release = bundled(wsl_version)
+    except InvalidVersionError as exc:  # e.g. a part of 5,000 digits: unknown, so the gate fails closed
+        return Resolved(None, f"unknown: {exc.message}")
     if release.devicehost is None:
         return Resolved(None, f"unknown: WSL {wsl_version} is not in this tool's release table")
     if release.devicehost_bound:
