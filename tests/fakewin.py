@@ -195,6 +195,10 @@ def installed(machine: FakeWindows) -> Iterator[FakeWindows]:
 
 def main() -> None:
     """The CLI in this process, as on the machine ``$FAKEWIN_STATE`` describes."""
+    if os.environ.get("COVERAGE_PROCESS_START"):  # tests/win32_coverage.py counts these processes too
+        import coverage
+
+        coverage.process_startup()
     repo = SCRIPT.parents[1]
     if str(repo) not in sys.path:
         sys.path.insert(0, str(repo))

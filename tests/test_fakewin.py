@@ -327,3 +327,53 @@ def test_the_demo_cmd_wrapper_reads_right_in_the_oem_code_page(fake_windows: Fak
         [line] = data.decode(f"cp{oem}").splitlines()
         expanded = cmd_batch_line(line, env, "--version")
         assert expanded == f'@"{python}" -m wslconfig_assistant.simulator --version'
+
+
+# -- output encoding (output.py) and the write-access probe (safewrite.py) ---------------------
+
+def test_a_code_page_python_has_no_codec_for_gets_utf8(fake_windows: FakeWindows) -> None:
+    class OnFd(io.StringIO):
+        def fileno(self) -> int:
+            return 1
+
+    fake_windows.output_cp = 50220  # ISO-2022-JP as a console code page: no cp50220 codec in Python
+    assert output.human_encoding(OnFd()) == "utf-8"
+    fake_windows.output_cp = 1252
+    assert output.human_encoding(OnFd()) == "cp1252"
+
+
+def test_no_read_only_drive_guess_on_windows(fake_windows: FakeWindows, tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """Windows has no statvfs: a file we may not write is "permission denied"; a read-only volume fails
+    the write itself (exit 5)."""
+    from wslconfig_assistant import safewrite
+    from wslconfig_assistant.errors import WriteRefusedError
+
+    config = tmp_path / ".wslconfig"
+    config.write_bytes(b"[wsl2]\r\n")
+    monkeypatch.setattr(safewrite.os, "access", lambda *_args: False)
+    with pytest.raises(WriteRefusedError, match="permission denied"):
+        safewrite.write_file(config, b"[wsl2]\r\nmemory=8GB\r\n", expected=b"[wsl2]\r\n")
+    assert config.read_bytes() == b"[wsl2]\r\n"
+
+
+# -- wsl.exe's location and exit codes (wslexe.py) ---------------------------------------------
+
+def test_a_32_bit_python_looks_through_sysnative(fake_windows: FakeWindows, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A 32-bit process on 64-bit Windows sees SysWOW64 as System32 (no wsl.exe there); Sysnative is
+    the documented alias of the real System32 ("File System Redirector")."""
+    monkeypatch.setenv("SYSTEMROOT", "C:\\Windows")
+    sep = os.sep
+    assert wslexe._system_candidates() == [f"C:\\Windows{sep}System32{sep}wsl.exe"]
+    monkeypatch.setattr(sys, "maxsize", 2**31 - 1)
+    assert wslexe._system_candidates() == [f"C:\\Windows{sep}Sysnative{sep}wsl.exe",
+                                           f"C:\\Windows{sep}System32{sep}wsl.exe"]
+
+
+def test_exit_codes_as_windows_reports_them(fake_windows: FakeWindows) -> None:
+    assert wslexe.format_exit_code(-5) == "-5"  # no signals on Windows: a negative code is just a number
+    assert wslexe.format_exit_code(0xFFFFFFFF) == "-1 (4294967295)"  # wsl.exe's -1 as an unsigned DWORD
+    assert wslexe.format_exit_code(0xC0000005) == "0xC0000005"  # an NTSTATUS (access violation)
+    # list2cmdline: what CreateProcess parses back
+    assert '"C:\\Program Files\\WSL\\wsl.exe" --update' in wslexe.format_command(
+        ["C:\\Program Files\\WSL\\wsl.exe", "--update"])
