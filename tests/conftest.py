@@ -286,9 +286,7 @@ def pytest_configure(config: pytest.Config) -> None:
 # Tests in files this conftest does not own that cannot run on Windows as written (a /bin/sh
 # wrapper named *.exe, /proc, POSIX signals), by node id prefix. Skipped there, with the reason;
 # remove an entry once its test is portable (or marks itself posix_only).
-WINDOWS_SKIPS: dict[str, str] = {
-    "tests/test_wslexe.py::test_no_output_at_all": "a /bin/sh wrapper as wsl.exe",
-}
+WINDOWS_SKIPS: dict[str, str] = {}
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import simulator_exe
+from conftest import WINDOWS, WINDOWS_SKIPS, simulator_exe
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -32,6 +32,7 @@ from wslconfig_assistant.wslexe import (
     WslTimeoutError,
     decode_output,
     find_wsl_exe,
+    format_command,
     format_exit_code,
     raise_for,
     run_wsl,
@@ -42,9 +43,22 @@ posix_only = pytest.mark.skipif(os.name != "posix", reason="shell wrappers and p
 
 
 def wrapper(path: Path, body: str) -> str:
+    """A /bin/sh script as a program (POSIX only: Windows refuses to start it, "not a valid Win32
+    application"; tests that use it are posix_only, see test_shell_wrappers_are_posix_only)."""
     path.write_text(f"#!/bin/sh\n{body}\n", encoding="utf-8")
     path.chmod(0o755)
     return str(path)
+
+
+def silent(folder: Path, name: str, code: int) -> str:
+    """A program that prints nothing and exits with ``code``, on either system: a /bin/sh script, or on
+    Windows a .cmd (CreateProcess runs it through cmd.exe; ``exit /b N`` is its exit code, -1 included,
+    which Windows reports as 4294967295, as it does wsl.exe's own -1)."""
+    if WINDOWS:
+        script = folder / f"{name}.cmd"
+        script.write_bytes(f"@exit /b {code}\r\n".encode("ascii"))
+        return str(script)
+    return wrapper(folder / f"{name}.exe", f"exit {code & 0xFF}")
 
 
 @pytest.fixture
@@ -282,18 +296,39 @@ def test_killed_by_a_signal_is_named() -> None:
     assert format_exit_code(-9) == "-9 (killed by SIGKILL)"
 
 
+def test_shell_wrappers_are_posix_only() -> None:
+    """Windows cannot start a /bin/sh script named *.exe: every test here that makes one with wrapper()
+    and runs it must be posix_only (or skipped on Windows by conftest.WINDOWS_SKIPS), else the Windows job
+    fails with the missing-wsl error instead of what the test means (issue 12.1). Only finding one
+    (find_wsl_exe) is portable."""
+    import ast
+
+    tree = ast.parse(Path(__file__).read_text(encoding="utf-8"))
+    offenders = []
+    for node in tree.body:
+        if not (isinstance(node, ast.FunctionDef) and node.name.startswith("test_")):
+            continue
+        calls = {n.func.id for n in ast.walk(node) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)}
+        marked = any(ast.unparse(d) in ("posix_only", "pytest.mark.posix_only") for d in node.decorator_list)
+        if {"wrapper", "run_wsl"} <= calls and not marked and f"tests/test_wslexe.py::{node.name}" not in WINDOWS_SKIPS:
+            offenders.append(node.name)
+    assert offenders == []
+
+
 def test_no_output_at_all(tmp_path: Path, home: Path) -> None:
-    exe = wrapper(tmp_path / "quiet.exe", "exit 3")
+    exe = silent(tmp_path, "quiet", 3)
     with pytest.raises(WslCallError, match="printed nothing") as caught:
         raise_for(run_wsl(exe, []))
     assert caught.value.fix == f"run it yourself to see the whole message: {exe}"
 
 
 def test_minus_one_without_a_word_says_how_to_repair(tmp_path: Path, home: Path) -> None:
-    exe = wrapper(tmp_path / "mute.exe", "exit 255")
+    exe = silent(tmp_path, "mute", -1)
     with pytest.raises(WslCallError) as caught:
         raise_for(run_wsl(exe, ["--version"]))
-    assert caught.value.message == f"{exe} --version failed (exit code -1 (255)) and printed nothing"
+    shown = "-1 (4294967295)" if WINDOWS else "-1 (255)"  # the same -1, as each system reports it
+    command = format_command([exe, "--version"])
+    assert caught.value.message == f"{command} failed (exit code {shown}) and printed nothing"
     assert caught.value.fix is not None
     assert "failed without a word" in caught.value.fix
     assert "repair WSL (wsl --update, or reinstall it" in caught.value.fix
