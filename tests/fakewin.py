@@ -31,7 +31,7 @@ SCRIPT = Path(__file__).resolve()
 GIB = 1 << 30
 
 # The names winapi exports that are calls (patched); constants and pure helpers stay real.
-FAKED = ("total_physical_memory", "kill_process_tree", "console_mode", "set_console_mode",
+FAKED = ("total_physical_memory", "host_sleep_seconds", "kill_process_tree", "console_mode", "set_console_mode",
          "console_output_code_page", "oem_code_page", "registry_value", "expand_environment_strings",
          "lock_first_byte", "unlock_first_byte")
 
@@ -43,6 +43,7 @@ class FakeWindows:
 
     # --- memory and processes
     total_phys: int | None = 16 * GIB
+    slept: float | None = 0.0  # seconds asleep since the host started; None: the call failed
     killed: list[int] = field(default_factory=list)
     # --- console
     consoles: dict[int, int] = field(default_factory=dict)  # fd -> console mode, for fds that are consoles
@@ -59,6 +60,11 @@ class FakeWindows:
         # GlobalMemoryStatusEx: MEMORYSTATUSEX.ullTotalPhys, "the amount of actual physical memory, in
         # bytes"; "if the function fails, the return value is zero" (winapi gives None then).
         return self.total_phys
+
+    def host_sleep_seconds(self) -> float | None:
+        # GetTickCount64 counts milliseconds since start, sleep included; QueryUnbiasedInterruptTime
+        # "does not include time the system spends in sleep or hibernation": the difference is the sleep.
+        return self.slept
 
     def kill_process_tree(self, pid: int) -> None:
         # taskkill /PID pid /T /F: "/T ends the specified process and any child processes started by
@@ -144,7 +150,8 @@ class FakeWindows:
     # -- serialising, for a process of its own --------------------------------------------------
 
     def to_json(self) -> str:
-        return json.dumps({"total_phys": self.total_phys, "consoles": {str(k): v for k, v in self.consoles.items()},
+        return json.dumps({"total_phys": self.total_phys, "slept": self.slept,
+                           "consoles": {str(k): v for k, v in self.consoles.items()},
                            "vt_supported": self.vt_supported, "output_cp": self.output_cp, "oem_cp": self.oem_cp,
                            "ansi_cp": self.ansi_cp,
                            "registry": [[*key, *value] for key, value in self.registry.items()]})
@@ -152,7 +159,7 @@ class FakeWindows:
     @classmethod
     def from_json(cls, text: str) -> FakeWindows:
         data: dict[str, Any] = json.loads(text)
-        machine = cls(total_phys=data.get("total_phys", 16 * GIB),
+        machine = cls(total_phys=data.get("total_phys", 16 * GIB), slept=data.get("slept", 0.0),
                       consoles={int(k): int(v) for k, v in data.get("consoles", {}).items()},
                       vt_supported=data.get("vt_supported", True), output_cp=data.get("output_cp"),
                       oem_cp=data.get("oem_cp", 437), ansi_cp=data.get("ansi_cp", 1252))

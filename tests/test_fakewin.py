@@ -377,3 +377,70 @@ def test_exit_codes_as_windows_reports_them(fake_windows: FakeWindows) -> None:
     # list2cmdline: what CreateProcess parses back
     assert '"C:\\Program Files\\WSL\\wsl.exe" --update' in wslexe.format_command(
         ["C:\\Program Files\\WSL\\wsl.exe", "--update"])
+
+
+# -- verify's restart link after the host slept (verify.py, vmboot.py; 12.10) -----------------
+
+class Guest:
+    """A running VM whose /proc/uptime reads ``uptime`` (its running time: it stops while the host sleeps)."""
+
+    def __init__(self, uptime: float) -> None:
+        self.uptime = uptime
+
+    def guest_text(self, *command: str) -> str:
+        assert command == ("cat", "/proc/uptime")
+        return f"{self.uptime:.2f} 12.34\n"
+
+
+def restart_link(config: Path, *, booted_ago: float, slept_since_boot: float, changed_ago: float) -> Any:
+    from wslconfig_assistant.commands.context import Context
+    from wslconfig_assistant.commands.verify import _restart_link
+
+    now = time.time()
+    config.write_bytes(b"[wsl2]\r\nvirtiofs=true\r\n")
+    os.utime(config, (now - changed_ago, now - changed_ago))
+    ctx = Context(str(config), output.Console(json_mode=False, no_color=True, stream=io.StringIO()), False)
+    return _restart_link(ctx, Guest(booted_ago - slept_since_boot), [])  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("slept", [3600.0, None], ids=["slept-1h", "sleep-unknown"])
+def test_a_change_while_the_vm_ran_is_not_taken_for_a_restart_after_sleep(
+        fake_windows: FakeWindows, tmp_path: Path, slept: float | None) -> None:
+    """The VM booted 3 h ago; the host then slept 1 h (the guest's uptime says 2 h); the file changed
+    2.5 h ago, while the VM ran. "now - uptime" puts the boot 2 h ago, after the change: the old code
+    said the VM had restarted since. It cannot be told from the uptime; verify must not claim it."""
+    fake_windows.slept = slept
+    link = restart_link(tmp_path / ".wslconfig", booted_ago=3 * 3600, slept_since_boot=3600,
+                        changed_ago=2.5 * 3600)
+    assert link.ok is not True
+    assert link.ok is None
+    assert "cannot be told" in link.detail
+    assert link.fix == "wsl --shutdown, then verify again"
+
+
+def test_the_restart_link_is_decided_where_sleep_cannot_matter(fake_windows: FakeWindows, tmp_path: Path) -> None:
+    config = tmp_path / ".wslconfig"
+    fake_windows.slept = 3600.0
+    # Changed before the earliest possible boot (uptime 2 h + 1 h of sleep): the VM has the change.
+    link = restart_link(config, booted_ago=3 * 3600, slept_since_boot=3600, changed_ago=4 * 3600)
+    assert link.ok is True
+    # Changed after the latest possible boot (now - uptime): the VM runs without the change.
+    link = restart_link(config, booted_ago=3 * 3600, slept_since_boot=3600, changed_ago=600)
+    assert link.ok is False
+    assert link.fix == "wsl --shutdown"
+    # A host that never slept: the uptime is exact. The same uptime (2 h) and change (2.5 h ago) as in the
+    # test above: now the boot certainly came after the change.
+    fake_windows.slept = 0.0
+    link = restart_link(config, booted_ago=2 * 3600, slept_since_boot=0, changed_ago=2.5 * 3600)
+    assert link.ok is True
+
+
+def test_boot_window_reads_only_an_uptime(fake_windows: FakeWindows) -> None:
+    from wslconfig_assistant import vmboot
+
+    fake_windows.slept = 50.0
+    window = vmboot.boot_window("100.5 3.0\n", now=1000.0)
+    assert window is not None
+    assert (window.earliest, window.latest, window.uptime, window.slept) == (849.5, 899.5, 100.5, 50.0)
+    for bad in (None, "", "nan 1", "-3 1", "inf 1", "x"):
+        assert vmboot.boot_window(bad, now=1000.0) is None

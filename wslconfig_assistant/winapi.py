@@ -56,6 +56,30 @@ def total_physical_memory() -> int | None:  # pragma: no cover - Win32
     return int(status.ullTotalPhys) or None
 
 
+def host_sleep_seconds() -> float | None:  # pragma: no cover - Win32
+    """How long this machine has slept or hibernated since it started: GetTickCount64 ("the number of
+    milliseconds that have elapsed since the system was started", sleep included) minus
+    QueryUnbiasedInterruptTime (100 ns units; "does not include time the system spends in sleep or
+    hibernation"). None when the call fails. A guest VM's clocks stop while the host sleeps, so this
+    bounds how far the guest's uptime can undercount (vmboot.py)."""
+    if sys.platform != "win32":
+        return None
+    import ctypes  # noqa: PLC0415 - Windows only
+    from ctypes import wintypes  # noqa: PLC0415
+
+    kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)
+    ticks = kernel32.GetTickCount64
+    ticks.argtypes = ()
+    ticks.restype = ctypes.c_ulonglong
+    unbiased_call = kernel32.QueryUnbiasedInterruptTime
+    unbiased_call.argtypes = (ctypes.POINTER(ctypes.c_ulonglong),)
+    unbiased_call.restype = wintypes.BOOL
+    unbiased = ctypes.c_ulonglong()
+    if not unbiased_call(ctypes.byref(unbiased)):
+        return None
+    return max(int(ticks()) / 1e3 - unbiased.value / 1e7, 0.0)
+
+
 TASKKILL_TIMEOUT = 10.0  # seconds: taskkill answers in well under one
 
 

@@ -10,7 +10,6 @@ It starts the WSL VM, so it runs only when asked.
 from __future__ import annotations
 
 import os
-import time
 from typing import NamedTuple
 
 from wslconfig_assistant import output
@@ -115,17 +114,23 @@ def _restart_link(ctx: Context, wsl: Wsl, gate_findings: list) -> Link:  # type:
     if any(f.code == "shutdown-required" for f in gate_findings):
         stale = next(f for f in gate_findings if f.code == "shutdown-required")
         return Link("restart", False, stale.message, "wsl --shutdown")
-    uptime_text = wsl.guest_text("cat", "/proc/uptime")
-    try:
-        uptime = float((uptime_text or "").split()[0])
-    except (IndexError, ValueError):
+    from wslconfig_assistant.vmboot import boot_window  # noqa: PLC0415
+
+    window = boot_window(wsl.guest_text("cat", "/proc/uptime"))
+    if window is None:
         return Link("restart", None, "could not read the VM's uptime", None)
-    booted = time.time() - uptime
     try:
         changed = os.stat(ctx.config).st_mtime
     except OSError:
         changed = None
-    if changed is not None and changed > booted:
+    order = "before" if changed is None else window.change_was(changed)
+    if order == "after":
         return Link("restart", False, ".wslconfig changed after the WSL VM started, so the VM runs "
                     "without the change", "wsl --shutdown")
-    return Link("restart", True, f"the VM started {int(uptime)} s ago, after the last .wslconfig change", None)
+    if order == "unknown":
+        slept = "for an unknown time" if window.slept is None else f"{window.slept:.0f} s"
+        return Link("restart", None, f"the host slept {slept} since it started and the VM's clock stops while it "
+                    "sleeps, so whether the VM started before or after the last .wslconfig change cannot be told",
+                    "wsl --shutdown, then verify again")
+    return Link("restart", True, f"the VM started {int(window.uptime)} s ago (running time), after the last "
+                ".wslconfig change", None)
