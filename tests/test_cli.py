@@ -656,7 +656,7 @@ def test_backups_and_restore(cli_on: Run, config: Path, profile: Path, json_doc:
     result = cli_on("restore", prefix)
     assert result.returncode == 0, result.stderr
     assert config.read_bytes() == v0
-    assert "restore it to undo" in result.stdout
+    assert f"(undo: wslconfig-assistant --config {config} restore " in result.stdout
 
     # undo the first restore by its backup id
     result = cli_on("restore", undo_id)

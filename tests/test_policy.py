@@ -160,7 +160,7 @@ def test_validate_with_a_policy(tmp_path: Path) -> None:
     required = by_code["required-key"]
     assert required["severity"] == "error"
     assert required["key"] == "wsl2.networkingMode"
-    assert required["fix"] == "wslconfig-assistant set wsl2.networkingMode mirrored"
+    assert required["fix"] == f"wslconfig-assistant --config {config} set wsl2.networkingMode mirrored"
     assert policy in required["message"]
     # The fix it names, then the memory, and the policy is met.
     assert run_cli("--config", config, "set", "wsl2.networkingMode", "mirrored").returncode == 0

@@ -4,7 +4,7 @@ get more than the memory floor? Pure functions over an Evaluation.
 
 from __future__ import annotations
 
-from wslconfig_assistant import values
+from wslconfig_assistant import commandline, values
 from wslconfig_assistant.effective import Evaluation
 from wslconfig_assistant.findings import Finding
 from wslconfig_assistant.policy import SWIOTLB_MIN_MEMORY, Policy
@@ -39,18 +39,11 @@ def _required(evaluation: Evaluation, policy: Policy) -> list[Finding]:
         found.append(Finding.make(
             "required-key",
             f"{by} requires {req.key} = {req.text}, but {now}",
-            f"wslconfig-assistant set {req.key} {_shell_word(req.raw)}",
+            commandline.ours("set", req.key, req.raw),
             key=req.key,
             line=lines[0] if lines else None,
         ))
     return found
-
-
-def _shell_word(text: str) -> str:
-    """A value as one word for cmd, PowerShell and POSIX shells alike (double quotes when needed)."""
-    if text and all(c.isalnum() or c in "._:,-+/\\" for c in text):
-        return text
-    return '"' + text.replace('"', '\\"') + '"'
 
 
 def _virtiofs(evaluation: Evaluation) -> list[Finding]:
@@ -62,7 +55,7 @@ def _virtiofs(evaluation: Evaluation) -> list[Finding]:
             Finding.make(
                 "virtiofs-disabled",
                 f"{where}: Windows drives use the slow 9p path (virtiofs is opt-in, default false)",
-                "wslconfig-assistant set wsl2.virtiofs true",
+                commandline.ours("set", "wsl2.virtiofs", "true"),
                 key="wsl2.virtiofs",
                 line=virtiofs.entry.line if virtiofs else None,
             )
@@ -74,7 +67,7 @@ def _virtiofs(evaluation: Evaluation) -> list[Finding]:
             Finding.make(
                 "virtiofs-overridden",
                 f"virtio=false on line {virtio.entry.line} turns virtiofs off again",
-                "wslconfig-assistant unset wsl2.virtio",
+                commandline.ours("unset", "wsl2.virtio"),
                 key="wsl2.virtio",
                 line=virtio.entry.line,
             )
@@ -85,7 +78,7 @@ def _virtiofs(evaluation: Evaluation) -> list[Finding]:
             Finding.make(
                 "virtiofs-overridden",
                 f"safeMode=true on line {safe_mode.entry.line} turns virtiofs (and virtio, GPU, GUI) off",
-                "wslconfig-assistant unset wsl2.safeMode",
+                commandline.ours("unset", "wsl2.safeMode"),
                 key="wsl2.safeMode",
                 line=safe_mode.entry.line,
             )
@@ -110,7 +103,7 @@ def _memory(evaluation: Evaluation, policy: Policy, host_memory: int | None) -> 
     assert explicit is None or isinstance(explicit, int)  # noqa: S101 - sizes parse to int
     line = setting.entry.line if setting is not None else None
     fix_value = values.format_size(suggested_memory(host_memory))
-    fix = f"wslconfig-assistant set wsl2.memory {fix_value}"
+    fix = commandline.ours("set", "wsl2.memory", fix_value)
     if explicit is not None:
         effective = max(explicit, _MIN_CLAMP)
         if host_memory is not None:

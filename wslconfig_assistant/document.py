@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from wslconfig_assistant import reader, schema, values
+from wslconfig_assistant import commandline, reader, schema, values
 from wslconfig_assistant.checks import config_checks
 from wslconfig_assistant.effective import Evaluation, Setting, evaluate
 from wslconfig_assistant.encoding import TextFile, decode, new_file
@@ -195,7 +195,7 @@ class ConfigDocument:
             raise WriteRefusedError(
                 f"WSL stops reading at the invalid macAddress on line {mac[0].line}, so no edit "
                 "after it would take effect; nothing was written",
-                fix="fix that line first: wslconfig-assistant unset wsl2.macAddress",
+                fix=f"fix that line first: {commandline.ours('unset', 'wsl2.macAddress')}",
             )
 
     def _check_others_unchanged(self, edited: ConfigDocument, spec: KeySpec) -> None:
@@ -223,7 +223,7 @@ class ConfigDocument:
     def _self_check_failed(self, spec: KeySpec, why: str) -> WriteRefusedError:
         return WriteRefusedError(
             f"editing {spec.name} was refused by the self-check: {why}; nothing was written",
-            fix="run `wslconfig-assistant validate --offline` to see what in the file confuses the edit",
+            fix=f"run `{commandline.ours('validate', '--offline')}` to see what in the file confuses the edit",
         )
 
     def diff(self, other: ConfigDocument) -> str:

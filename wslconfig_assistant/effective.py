@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from wslconfig_assistant import schema, values
+from wslconfig_assistant import commandline, schema, values
 from wslconfig_assistant.encoding import TextFile
 from wslconfig_assistant.findings import Finding, sort_key
 from wslconfig_assistant.reader import Entry, ParseResult, Problem
@@ -325,7 +325,7 @@ class _Evaluator:
             Finding.make(
                 "control-character",
                 message,
-                f"retype the line without control characters: wslconfig-assistant set {spec.name} VALUE",
+                f"retype the line without control characters: {commandline.ours('set', spec.name, 'VALUE')}",
                 key=spec.name,
                 line=entry.line,
             )
@@ -379,7 +379,7 @@ class _Evaluator:
         return Finding.make(
             "unknown-key",
             f"WSL does not know the key {name} and ignores it",
-            f"did you mean {guess}?" if guess else "check the spelling against `wslconfig-assistant show --all`",
+            f"did you mean {guess}?" if guess else f"check the spelling against `{commandline.ours('show', '--all')}`",
             key=name,
             line=entry.line,
         )

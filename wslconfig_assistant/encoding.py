@@ -160,8 +160,7 @@ def _decode_utf16le_with_bom(raw: bytes) -> TextFile:
         mixed = EncodingProblem(
             f"the file mixes two encodings: UTF-16 up to line {line}, then UTF-8 "
             "(as PowerShell's `>>` appends); WSL reads everything from that line as garbage",
-            "re-save the whole file as UTF-8, e.g. in PowerShell: "
-            "(Get-Content $HOME\\.wslconfig) | Set-Content -Encoding utf8 $HOME\\.wslconfig",
+            _resave_fix(),
             line,
         )
         return TextFile(
@@ -214,6 +213,17 @@ def _decode_bomless_utf16(raw: bytes) -> TextFile | None:
     return TextFile(raw, text, codec, b"", label, lossless, wsl_text, problem, 0)
 
 
+def _resave_fix() -> str:
+    """A PowerShell re-save of the file the running command works on (it is a PowerShell
+    command whatever the shell: Windows made the mixed file and can re-save it)."""
+    from wslconfig_assistant import commandline  # noqa: PLC0415
+
+    config = commandline.invocation().config
+    path = "$HOME\\.wslconfig" if config is None else commandline.quote(config, "powershell")
+    return ("re-save the whole file as UTF-8, e.g. in PowerShell: "
+            f"(Get-Content -LiteralPath {path}) | Set-Content -Encoding utf8 -LiteralPath {path}")
+
+
 def _mixed_utf8_then_utf16(raw: bytes) -> TextFile | None:
     tail = _utf16_tail_in_utf8(raw)
     if tail is None:
@@ -223,8 +233,7 @@ def _mixed_utf8_then_utf16(raw: bytes) -> TextFile | None:
     problem = EncodingProblem(
         f"the file mixes two encodings: UTF-8 up to line {line}, then UTF-16 "
         "(as Windows PowerShell's `>>` appends); WSL reads everything from that line as garbage",
-        "re-save the whole file as UTF-8, e.g. in PowerShell: "
-        "(Get-Content $HOME\\.wslconfig) | Set-Content -Encoding utf8 $HOME\\.wslconfig",
+        _resave_fix(),
         line,
     )
     wsl_text = raw.decode("utf-8", "surrogateescape")

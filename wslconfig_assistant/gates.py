@@ -8,10 +8,14 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from wslconfig_assistant import commandline
 from wslconfig_assistant.findings import Finding
 from wslconfig_assistant.policy import Policy
 
-UPDATE_FIX = "wslconfig-assistant apply (or: wsl --update --pre-release, then wsl --shutdown)"
+
+def update_fix() -> str:
+    return (f"{commandline.ours('apply')} (or: {commandline.wsl('--update', '--pre-release')}, "
+            f"then {commandline.wsl('--shutdown')})")
 
 
 class Gate(NamedTuple):
@@ -105,7 +109,7 @@ def evaluate_gates(facts: GateFacts, policy: Policy) -> tuple[list[Gate], list[F
                     "shutdown-required",
                     f"WSL still runs kernel {facts.running_kernel}, but {facts.kernel} is installed: "
                     "the new kernel (and any .wslconfig change) applies only after WSL restarts",
-                    "wsl --shutdown   (running distros stop; wait a few seconds before starting one)",
+                    commandline.wsl("--shutdown") + "   (running distros stop; wait a few seconds before starting one)",
                 )
             )
     return gates, findings
@@ -120,8 +124,8 @@ def custom_kernel_fix(path: str) -> str:
     """What helps a custom kernel that lacks the fast path's patch: never `wsl --update`, which does
     not touch a kernel WSL did not ship."""
     return (f"replace the custom kernel {path} with one built from WSL's kernel 6.18.26.3 or newer (it has the "
-            "hv_pci swiotlb patch), or remove kernel= to run WSL's own: wslconfig-assistant unset wsl2.kernel; "
-            "then: wsl --shutdown")
+            f"hv_pci swiotlb patch), or remove kernel= to run WSL's own: {commandline.ours('unset', 'wsl2.kernel')}; "
+            f"then: {commandline.wsl('--shutdown')}")
 
 
 def kernel_patch_finding(facts: GateFacts) -> Finding:
@@ -133,7 +137,7 @@ def kernel_patch_finding(facts: GateFacts) -> Finding:
                             "virtiofs runs without the speed-up", custom_kernel_fix(facts.custom_kernel),
                             key="wsl2.kernel")
     return Finding.make("kernel-patch-missing", f"{said}, so virtiofs runs without the speed-up",
-                        UPDATE_FIX)
+                        update_fix())
 
 
 def _kernel_findings(gate: Gate, facts: GateFacts) -> list[Finding]:
@@ -145,14 +149,14 @@ def _kernel_findings(gate: Gate, facts: GateFacts) -> list[Finding]:
                 "version-unknown",
                 f"a custom kernel ({facts.custom_kernel}) is set, so the kernel WSL runs cannot be "
                 f"checked against {gate.minimum} without starting WSL",
-                "run `wslconfig-assistant verify` (it starts WSL), or delete kernel= to use WSL's kernel",
+                f"run `{commandline.ours('verify')}` (it starts WSL), or delete kernel= to use WSL's kernel",
                 key="wsl2.kernel",
             )]
         found = f"the kernel version {gate.version!r}" if gate.version else "the kernel version (none found)"
         return [Finding.make(
             "version-unknown",
             f"{found} from {facts.source} cannot be compared with {gate.minimum}",
-            "run `wsl --version` and check the second line; update with " + UPDATE_FIX,
+            f"run `{commandline.wsl('--version')}` and check the second line; update with " + update_fix(),
         )]
     if facts.custom_kernel:
         return [Finding.make(
@@ -166,7 +170,7 @@ def _kernel_findings(gate: Gate, facts: GateFacts) -> list[Finding]:
         "kernel-too-old",
         f"kernel {gate.version} is older than {gate.minimum}, the first with the hv_pci swiotlb support "
         "virtiofs needs for its DMA pool",
-        UPDATE_FIX,
+        update_fix(),
     )]
 
 
@@ -177,7 +181,7 @@ def _devicehost_findings(gate: Gate, facts: GateFacts, *, kernel_ok: bool) -> li
         return [Finding.make(
             "version-unknown",
             f"the DeviceHost version cannot be determined ({gate.source})",
-            "update WSL to a release this tool knows: " + UPDATE_FIX,
+            "update WSL to a release this tool knows: " + update_fix(),
         )]
     why = ""
     if kernel_ok and facts.wsl:
@@ -187,5 +191,5 @@ def _devicehost_findings(gate: Gate, facts: GateFacts, *, kernel_ok: bool) -> li
         "devicehost-too-old",
         f"DeviceHost {gate.version} is older than {gate.minimum}, the first with device-side SWIOTLB "
         f"support{why}",
-        UPDATE_FIX,
+        update_fix(),
     )]

@@ -11,10 +11,10 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
 
-from wslconfig_assistant import __version__
+from wslconfig_assistant import __version__, commandline
 from wslconfig_assistant.errors import AssistantError, ExitCode, UsageError
 
-PROG = "wslconfig-assistant"
+PROG = commandline.PROG
 
 EXAMPLES = {
     "show": "wslconfig-assistant show\n  wslconfig-assistant show --all --json",
@@ -297,6 +297,9 @@ def _command_in(argv: Sequence[str]) -> str | None:
 
 def _dispatch(args: argparse.Namespace) -> int:
     from wslconfig_assistant.output import Console  # noqa: PLC0415
+
+    # Every command printed from here on carries the options that chose the file (commandline.py).
+    commandline.remember(commandline.Invocation(args.config, args.wsl_exe, getattr(args, "policy_file", None)))
 
     console = Console(json_mode=args.json, no_color=args.no_color)
     if args.command == "demo":

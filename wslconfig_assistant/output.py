@@ -33,7 +33,18 @@ class Console:
         return f"\x1b[{_COLORS[style]}m{text}\x1b[0m"
 
     def print(self, text: str = "") -> None:
-        self.stream.write(text + "\n")
+        """Each line fitted to the terminal's width (columns.py): people's text only, never JSON."""
+        if "\n" not in text and len(text) <= 40:  # the common short line: no width lookup
+            self.stream.write(text + "\n")
+            return
+        from wslconfig_assistant.columns import fit, output_width  # noqa: PLC0415
+
+        width = output_width(self.stream)
+        if width is None:
+            self.stream.write(text + "\n")
+            return
+        self.stream.write("".join(part + "\n" for line in text.split("\n")
+                                  for part in fit(line, width, escape=False)))
 
     def error(self, text: str) -> None:
         sys.stderr.write(text + "\n")

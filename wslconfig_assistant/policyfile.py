@@ -129,7 +129,7 @@ def _toml(path: str) -> dict[str, object]:
     data = read_bytes(path)
     if data is None:
         raise UsageError(f"policy file {path} does not exist",
-                         fix=f"create one: wslconfig-assistant policy init {path}")
+                         fix=f"create one: {_render('policy', 'init', path)}")
     return loads(path, decode(path, data))
 
 
@@ -308,6 +308,12 @@ def _refuse_contradiction(req: Requirement, policy: Policy, source: str) -> None
 
 # Values that switch virtiofs off (checks.py, virtiofs-disabled / virtiofs-overridden).
 _VIRTIOFS_OFF: dict[str, object] = {"wsl2.virtiofs": False, "wsl2.virtio": False, "wsl2.safemode": True}
+
+
+def _render(*args: str) -> str:
+    from wslconfig_assistant.commandline import PROG, render  # noqa: PLC0415
+
+    return render([PROG, *args])
 
 
 def _bad(source: str, where: str, message: str, fix: str) -> UsageError:

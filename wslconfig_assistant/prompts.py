@@ -27,7 +27,6 @@ if TYPE_CHECKING:
 # Returns None when the answer is fine, else what is wrong with it (shown, then asked again).
 Validator = Callable[[str], "str | None"]
 
-NO_TERMINAL_FIX = "for scripts and CI use `wslconfig-assistant apply` (it never prompts; `apply --dry-run` first)"
 # prompt_toolkit.output.win32 asserts sys.platform == "win32" at import: caught by name.
 _CONSOLE_ERRORS = frozenset({"NoConsoleScreenBufferError"})
 
@@ -36,7 +35,10 @@ class NoTerminalError(UsageError):
     """There is no terminal to ask on (exit 2)."""
 
     def __init__(self, why: str) -> None:
-        super().__init__(f"setup asks questions, and {why}", fix=NO_TERMINAL_FIX)
+        from wslconfig_assistant.commandline import ours  # noqa: PLC0415
+
+        super().__init__(f"setup asks questions, and {why}",
+                         fix=f"for scripts and CI use `{ours('apply')}` (it never prompts; `--dry-run` first)")
 
 
 class Prompter(Protocol):

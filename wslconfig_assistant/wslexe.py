@@ -644,11 +644,10 @@ def _timeout_fix(argv: tuple[str, ...]) -> str:
 # -- failures -------------------------------------------------------------------------------
 
 def format_command(args: Sequence[str]) -> str:
-    if sys.platform == "win32":
-        return subprocess.list2cmdline(list(args))
-    import shlex  # noqa: PLC0415 - only to show a command
+    """A wsl.exe call as the user would type it in their shell (commandline.py)."""
+    from wslconfig_assistant.commandline import render  # noqa: PLC0415
 
-    return shlex.join(args)
+    return render(list(args))
 
 
 def format_exit_code(code: int) -> str:

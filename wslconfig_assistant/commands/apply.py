@@ -19,11 +19,10 @@ updates nothing, restarts nothing (it reads `wsl --version`).
 from __future__ import annotations
 
 import sys
-import textwrap
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
-from wslconfig_assistant import output, planning
+from wslconfig_assistant import commandline, output, planning
 from wslconfig_assistant.commands.context import Context
 from wslconfig_assistant.errors import AssistantError, ExitCode, WslError
 from wslconfig_assistant.findings import Finding, sort_key
@@ -265,11 +264,11 @@ def _next_steps(policy: Policy, plan: planning.ConfigPlan, steps: WslSteps, find
         else:
             todo.append("no WSL release new enough is out yet, not even a pre-release: wait for one")
     elif steps.reasons and no_update:
-        todo.append("update WSL: wsl " + " ".join(planning.update_args(policy)) + " (or apply without --no-update)")
+        todo.append(f"update WSL: {commandline.wsl(*planning.update_args(policy))} (or apply without --no-update)")
     if outcome is not None and outcome.kind == "reboot-required":
         todo.append("restart Windows: the update needs it")
     if (plan.changed or steps.updated) and not steps.shutdown:
-        todo.append("restart WSL so the changes take effect: wsl --shutdown")
+        todo.append(f"restart WSL so the changes take effect: {commandline.wsl('--shutdown')}")
     for finding in findings:
         if finding.severity == "error" and finding.fix not in todo and finding.code not in _VERSION_CODES:
             todo.append(finding.fix)
@@ -280,8 +279,11 @@ _VERSION_CODES = frozenset({"kernel-too-old", "devicehost-too-old"})  # the upda
 
 
 def _wrap(text: str, indent: str = "  ", first: str | None = None) -> list[str]:
-    return textwrap.wrap(text, WIDTH, initial_indent=indent if first is None else first,
-                         subsequent_indent=indent + "  ", break_long_words=False, break_on_hyphens=False) or [indent]
+    from wslconfig_assistant.columns import fit, terminal_width  # noqa: PLC0415
+
+    # Commands in the text stay whole (columns.py); the width is the terminal's, 80 when unknown.
+    return fit((indent if first is None else first) + text, terminal_width(sys.stdout), cont=indent + "  ",
+               escape=False)
 
 
 def _edit_lines(plan: planning.ConfigPlan) -> list[str]:
@@ -397,7 +399,7 @@ def _human_summary(ctx: Context, plan: planning.ConfigPlan, steps: WslSteps, fin
         con.print("  changed  nothing in the .wslconfig (it already complied)")
     if backup is not None:
         con.print(f"  backup   {backup.path}")
-        con.print(f"           (undo: wslconfig-assistant restore {backup.id})")
+        con.print(f"           (undo: {commandline.ours('restore', backup.id)})")
     con.print("  WSL      " + _wsl_line(steps))
     if steps.shutdown:
         con.print("  restart  done: WSL was shut down, it starts anew")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from wslconfig_assistant import output
+from wslconfig_assistant import commandline, output
 from wslconfig_assistant.commands.context import Context
 
 
@@ -57,5 +57,6 @@ def restore(ctx: Context, backup_id: str | None) -> int:
     con.print(diff.rstrip("\n"))
     con.print(con.paint(f"restored backup {chosen.id} to {ctx.config}", "ok"))
     assert result.backup is not None  # noqa: S101 - written implies a backup of what was there
-    con.print(f"the content it replaced is backup {result.backup.id} (restore it to undo)")
+    undo = commandline.ours("restore", result.backup.id)
+    con.print(f"the content it replaced is backup {result.backup.id} (undo: {undo})")
     return 0

@@ -27,7 +27,7 @@ import sys
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple, TextIO, cast
 
-from wslconfig_assistant import __version__
+from wslconfig_assistant import __version__, commandline
 from wslconfig_assistant.errors import AssistantError, ExitCode, UsageError, WslError
 from wslconfig_assistant.output import is_terminal
 
@@ -462,6 +462,8 @@ def _context(request: Request, config: str | None, wsl_exe: str | None) -> Conte
     from wslconfig_assistant.output import Console  # noqa: PLC0415
 
     console = Console(json_mode=True, no_color=True, stream=cast("TextIO", TraceStream("info")))
+    # The commands DSC's trace prints name the file, wsl.exe and policy the request chose.
+    commandline.remember(commandline.Invocation(request.config_path or config, wsl_exe, request.policy_path))
     return Context(config_path(request.config_path or config), console, True, wsl_exe)
 
 
@@ -511,8 +513,8 @@ def _set(ctx: Context, request: Request) -> int:
                     no_update=not request.update_wsl, shutdown=request.shutdown, names=request_names())
     steps, plan = run.steps, run.plan
     if run.backup is not None:
-        emit("info", f"written: {ctx.config} (backup {run.backup.id}; undo: wslconfig-assistant restore "
-                     f"{run.backup.id})")
+        emit("info", f"written: {ctx.config} (backup {run.backup.id}; undo: "
+                     f"{commandline.ours('restore', run.backup.id)})")
     host, _source = host_memory()
     before_versions = _report_versions(steps.before, plan.before, policy, steps.error)
     after_versions = _report_versions(_after_report(steps), plan.after, policy, steps.error)

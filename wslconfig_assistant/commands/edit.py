@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from wslconfig_assistant import output
+from wslconfig_assistant import commandline, output
 from wslconfig_assistant.commands.context import Context
 from wslconfig_assistant.document import Change, ConfigDocument, resolve_key
 from wslconfig_assistant.effective import Setting
@@ -86,6 +86,6 @@ def _finish(ctx: Context, command: str, doc: ConfigDocument, edited: ConfigDocum
         return 0
     con.print(con.paint(f"{command} {change.key}: written to {ctx.config}", "ok"))
     if backup is not None:
-        con.print(f"backup: {backup.path}  (undo: wslconfig-assistant restore {backup.id})")
-    con.print("WSL reads .wslconfig when its VM starts: run `wsl --shutdown` to apply the change")
+        con.print(f"backup: {backup.path}  (undo: {commandline.ours('restore', backup.id)})")
+    con.print(f"WSL reads .wslconfig when its VM starts: run `{commandline.wsl('--shutdown')}` to apply the change")
     return 0

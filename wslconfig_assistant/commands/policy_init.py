@@ -78,7 +78,9 @@ def policy_init(*, console: Console, json_mode: bool, path: str | None, config: 
             console.print(f"backup: {backup.path}")
     else:
         console.print(f"{path} already has every table and key: nothing to add")
-    console.print(f"use it: wslconfig-assistant apply --policy {path}")
+    from wslconfig_assistant import commandline  # noqa: PLC0415
+
+    console.print(f"use it: {commandline.render(commandline.ours_argv('apply', '--policy', str(path)))}")
     return 0
 
 

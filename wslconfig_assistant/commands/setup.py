@@ -18,11 +18,10 @@ their separators); colours follow the console (NO_COLOR, --no-color).
 from __future__ import annotations
 
 import os
-import re
 import sys
 from typing import TYPE_CHECKING, NamedTuple
 
-from wslconfig_assistant import planning, values
+from wslconfig_assistant import commandline, planning, values
 from wslconfig_assistant.commands.context import Context
 from wslconfig_assistant.document import resolve_key
 from wslconfig_assistant.errors import ExitCode, UsageError, WslError
@@ -67,7 +66,8 @@ def setup(*, console: Console, config: str | None, wsl_exe: str | None, policy: 
     """The `setup` command (and a bare call on a terminal). ``prompter``: tests pass a scripted one."""
     if json_mode:
         raise UsageError("setup asks questions, so it prints no JSON",
-                         fix=f"for a JSON report use `{PROG} apply --json` (with --dry-run it changes nothing)")
+                         fix=f"for a JSON report use `{commandline.ours('apply', '--json')}` "
+                         "(with --dry-run it changes nothing)")
     if prompter is None and not can_prompt():
         raise NoTerminalError(no_terminal_reason())
     if config is None and _no_windows_profile():
@@ -103,57 +103,10 @@ def _no_windows_profile() -> bool:
 # -- output that fits 80 columns ------------------------------------------------------------
 
 def fit(text: str, width: int = WIDTH) -> list[str]:
-    """One line of text as lines of at most ``width`` terminal columns: broken at a space, else
-    after a path separator, else anywhere; continuation lines are indented two more columns.
-    Tabs are expanded, wide (CJK) characters take two columns, and control characters (a
-    .wslconfig can hold any) are shown as escapes instead of reaching the terminal."""
-    body = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text.expandtabs(8)).rstrip()
-    indent = body[: len(body) - len(body.lstrip(" "))]
-    cont = indent + "  " if len(indent) + 2 < width // 2 else "  "
-    lines: list[str] = []
-    prefix = ""
-    while _columns(prefix) + _columns(body) > width:
-        end = _fitting(body, width - len(prefix))  # body[:end] fits
-        cut = body.rfind(" ", len(indent) + 1 if not lines else 1, end + 1)
-        if cut > 0:
-            head, body = body[:cut], body[cut + 1 :].lstrip(" ")
-        else:
-            sep = max(body.rfind("/", 1, end), body.rfind("\\", 1, end))
-            cut = sep + 1 if sep > 0 else max(end, 1)
-            head, body = body[:cut], body[cut:]
-        lines.append(prefix + head.rstrip())
-        prefix = cont
-    lines.append(prefix + body)
-    return lines
+    """One line of text as lines of at most ``width`` terminal columns (columns.fit)."""
+    from wslconfig_assistant.columns import fit as fit_columns  # noqa: PLC0415
 
-
-_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f]")  # C0 (but TAB, expanded first), DEL, C1
-
-
-def _columns(text: str) -> int:
-    if text.isascii():
-        return len(text)
-    return sum(_char_columns(ch) for ch in text)
-
-
-def _char_columns(ch: str) -> int:
-    import unicodedata  # noqa: PLC0415 - only for text that is not ASCII
-
-    if unicodedata.combining(ch):
-        return 0
-    return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
-
-
-def _fitting(text: str, columns: int) -> int:
-    """How many characters of ``text`` fit in ``columns``."""
-    if text.isascii():
-        return min(len(text), columns)
-    used = 0
-    for i, ch in enumerate(text):
-        used += _char_columns(ch)
-        if used > columns:
-            return i
-    return len(text)
+    return fit_columns(text, width)
 
 
 class Screen:
@@ -163,8 +116,11 @@ class Screen:
         self.console = console
 
     def say(self, text: str = "", style: str | None = None) -> None:
+        from wslconfig_assistant.columns import terminal_width  # noqa: PLC0415
+
+        width = terminal_width(self.console.stream)
         for raw in text.split("\n"):
-            for line in fit(raw):
+            for line in fit(raw, width):
                 self.console.print(self.console.paint(line, style) if style and line else line)
 
     def heading(self, text: str) -> None:
@@ -524,7 +480,7 @@ def _summary(screen: Screen, ctx: Context, doc: ConfigDocument, *, policy: Polic
         screen.say("  changed  nothing in the .wslconfig")
     if outcome.backup is not None:
         screen.say(f"  backup   {outcome.backup.path}")
-        screen.say(f"           undo: wslconfig-assistant restore {outcome.backup.id}", "dim")
+        screen.say(f"           undo: {commandline.ours('restore', outcome.backup.id)}", "dim")
     screen.say("  WSL      " + _wsl_text(versions, outcome))
     if outcome.shutdown:
         screen.say("  restart  done (wsl --shutdown)")
