@@ -59,7 +59,8 @@ def cli_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
         for name, value in os.environ.items()
         # Nothing of the caller's may leak in: a profile, a fault hook, forced colours.
         # CI is dropped too: GitHub Actions sets it, and the product reads it (no prompts there).
-        if not name.startswith("WSLCONFIG_ASSISTANT_") and name not in ("FORCE_COLOR", "NO_COLOR", "CI")
+        # COLUMNS would fit piped output to the caller's terminal (columns.py); the tests of widths set it.
+        if not name.startswith("WSLCONFIG_ASSISTANT_") and name not in ("FORCE_COLOR", "NO_COLOR", "CI", "COLUMNS")
     }
     env["WSLCONFIG_ASSISTANT_HOST_MEMORY"] = HOST_MEMORY
     env["WSLCONFIG_ASSISTANT_WSL_INSTALL_DIR"] = NO_INSTALL_DIR

@@ -109,7 +109,7 @@ def run_apply(ctx: Context, *, policy: Policy = DEFAULT, memory: str | None = No
             "shutdown-required",
             "WSL reads .wslconfig and runs a new kernel only when its VM starts: "
             "the changes take effect after WSL restarts",
-            "wsl --shutdown   (running distros stop; or run apply with --shutdown)",
+            commandline.wsl("--shutdown") + "   (running distros stop; or run apply with --shutdown)",
         ))
     findings.sort(key=sort_key)
     return ApplyRun(plan, steps, findings, _exit_code(findings, steps), backup)

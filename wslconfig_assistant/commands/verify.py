@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from typing import NamedTuple
 
-from wslconfig_assistant import output
+from wslconfig_assistant import commandline, output
 from wslconfig_assistant.commands.context import Context
 from wslconfig_assistant.commands.versions import collect, gate_lines, gates_json
 from wslconfig_assistant.errors import ExitCode
@@ -66,7 +66,7 @@ def verify(ctx: Context, *, policy: Policy = DEFAULT) -> int:
         "mount",
         access.kind == "virtiofs",
         f"/mnt/c is {access.kind}: {access.detail}",
-        None if access.kind == "virtiofs" else "fix the links above, then: wsl --shutdown",
+        None if access.kind == "virtiofs" else "fix the links above, then: " + commandline.wsl("--shutdown"),
     ))
     pool = guest.parse_swiotlb(wsl.guest_text("cat", SWIOTLB_BASE), wsl.guest_text("cat", SWIOTLB_SIZE))
     custom = custom_kernel(doc)
@@ -79,7 +79,7 @@ def verify(ctx: Context, *, policy: Policy = DEFAULT) -> int:
         pool_fix = custom_kernel_fix(custom)
     else:
         pool_fix = ("the kernel or DeviceHost lacks the DMA pool, or memory is below 1GB + 64MB: "
-                    "fix the links above, then: wsl --shutdown")
+                    "fix the links above, then: " + commandline.wsl("--shutdown"))
     said = "; WSL warned that the running kernel is missing the patch" if wsl.kernel_patch_warning else ""
     links.append(Link(
         "pool",
@@ -113,7 +113,7 @@ def _hex(value: int | None) -> str:
 def _restart_link(ctx: Context, wsl: Wsl, gate_findings: list) -> Link:  # type: ignore[type-arg]
     if any(f.code == "shutdown-required" for f in gate_findings):
         stale = next(f for f in gate_findings if f.code == "shutdown-required")
-        return Link("restart", False, stale.message, "wsl --shutdown")
+        return Link("restart", False, stale.message, commandline.wsl("--shutdown"))
     from wslconfig_assistant.vmboot import boot_window  # noqa: PLC0415
 
     window = boot_window(wsl.guest_text("cat", "/proc/uptime"))
