@@ -126,11 +126,11 @@ def _restart_link(ctx: Context, wsl: Wsl, gate_findings: list) -> Link:  # type:
     order = "before" if changed is None else window.change_was(changed)
     if order == "after":
         return Link("restart", False, ".wslconfig changed after the WSL VM started, so the VM runs "
-                    "without the change", "wsl --shutdown")
+                    "without the change", commandline.wsl("--shutdown"))
     if order == "unknown":
         slept = "for an unknown time" if window.slept is None else f"{window.slept:.0f} s"
         return Link("restart", None, f"the host slept {slept} since it started and the VM's clock stops while it "
                     "sleeps, so whether the VM started before or after the last .wslconfig change cannot be told",
-                    "wsl --shutdown, then verify again")
+                    commandline.wsl("--shutdown") + ", then verify again")
     return Link("restart", True, f"the VM started {int(window.uptime)} s ago (running time), after the last "
                 ".wslconfig change", None)
