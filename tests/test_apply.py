@@ -190,7 +190,10 @@ def test_update_that_hangs_is_stopped_and_exits_4(machine: Machine) -> None:
     assert doc["versions"] is None or all(g["ok"] is not True for n, g in doc["versions"].items() if n != "wsl")
     assert doc["error"]["config_written"] is True  # and says so
     assert machine.config.read_bytes().endswith(b"virtiofs=true\r\n")
-    assert machine.calls() == [VERSION, UPDATE_PRE]
+    # The update was called: the product's own report says which command it stopped. Whether the simulator
+    # got as far as recording the call within the second is the runner's speed, not the product's (12.13).
+    assert "--update --pre-release did not finish within 1 s" in doc["update"]["message"]
+    assert machine.calls() in ([VERSION], [VERSION, UPDATE_PRE])
 
 
 def test_update_hang_human_output_says_the_config_was_written(machine: Machine) -> None:

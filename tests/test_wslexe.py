@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 import tracemalloc
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -607,11 +608,32 @@ def test_live_lines_without_a_terminal(sim16: str, home: Path) -> None:
     assert "[=                          2.5%" in result.output  # the capture keeps every frame
 
 
+class Seen(Exception):
+    """Raised by a stream once it has shown what a test waits for (run_wsl then kills wsl.exe and re-raises)."""
+
+
+class WatchedTerminal(Terminal):
+    """A terminal that, once ``shown(text so far)`` holds, refuses the next write with Seen: a test then
+    waits on what was drawn, not on a clock (a short timeout races a slow runner's process start; 12.13)."""
+
+    def __init__(self, shown: Callable[[str], bool]) -> None:
+        super().__init__()
+        self.shown = shown
+        self.seen = False
+
+    def write(self, text: str) -> int:
+        if not self.seen and self.shown(self.getvalue()):
+            self.seen = True
+            raise Seen
+        return super().write(text)
+
+
 def test_live_status_line_on_a_terminal(sim: str, home: Path) -> None:
     write_state(home, update_failure="hang")
-    stream = Terminal()
-    with pytest.raises(WslTimeoutError):
-        run_wsl(sim, ["--update"], timeout=0.6, stream=stream)
+    status = f"s {os.path.basename(sim)} --update"  # spinner, elapsed seconds, the command
+    stream = WatchedTerminal(lambda text: status in text.partition("Checking for updates.\n")[2])
+    with pytest.raises(Seen):  # the hang is stopped by what was drawn, however long the start took
+        run_wsl(sim, ["--update"], timeout=120, stream=stream)
     shown = stream.getvalue()
     assert "Checking for updates.\n" in shown
     assert f"s {os.path.basename(sim)} --update" in shown  # spinner, elapsed seconds, the command
