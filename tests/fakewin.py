@@ -33,7 +33,7 @@ GIB = 1 << 30
 # The names winapi exports that are calls (patched); constants and pure helpers stay real.
 FAKED = ("total_physical_memory", "host_sleep_seconds", "kill_process_tree", "console_mode", "set_console_mode",
          "console_output_code_page", "oem_code_page", "registry_value", "expand_environment_strings",
-         "lock_first_byte", "unlock_first_byte")
+         "lock_first_byte", "unlock_first_byte", "try_lock_first_byte")
 
 
 @dataclass
@@ -143,9 +143,25 @@ class FakeWindows:
     @staticmethod
     def unlock_first_byte(fd: int) -> None:
         # _locking(LK_UNLCK, 1): "unlocks the specified bytes, which must have been previously locked".
+        # Either kind of lock the fake took (lock_first_byte's record lock, try_lock_first_byte's flock).
         import fcntl
 
         fcntl.lockf(fd, fcntl.LOCK_UN, 1, 0, os.SEEK_CUR)
+        fcntl.flock(fd, fcntl.LOCK_UN)
+
+    @staticmethod
+    def try_lock_first_byte(fd: int) -> bool:
+        # _locking(LK_NBLCK, 1): "if the bytes cannot be locked, the constant returns an error" at once.
+        # LockFile's locks belong to the handle: a second handle, even in the same process, is refused
+        # until the first unlocks or closes (or its process dies). flock has exactly that scope (one
+        # open file description); a POSIX record lock would not refuse a second handle of this process.
+        import fcntl
+
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        return True
 
     # -- serialising, for a process of its own --------------------------------------------------
 

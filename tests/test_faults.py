@@ -180,7 +180,7 @@ def test_the_crash_matrix_covers_every_checkpoint_safewrite_calls() -> None:
     covered = {(case.values[0], case.values[1], case.values[2]) for case in CRASH_CASES}
     assert covered == {(c, p, m) for c in COMMANDS for p in called for m in CRASH_MODES}
     assert {case.values[3] for case in CRASH_CASES} == set(ENCODINGS)
-    assert len(CRASH_CASES) == 4 * 5 * 3
+    assert len(CRASH_CASES) == 4 * 6 * 3
 
 
 @posix_only
@@ -224,7 +224,8 @@ def test_crash_leaves_original_or_intended_and_next_run_recovers(
         assert backups == backups_before
     # Only a process killed between the temp write and the rename leaves a temp file behind.
     left = temps(world.profile)
-    assert bool(left) == (mode != "raise" and checkpoint in ("after-temp-write", "before-replace")), left
+    assert bool(left) == (mode != "raise" and checkpoint in ("after-temp-write", "before-replace",
+                                                             "after-last-check")), left
 
     again = world.run()
     assert again.returncode == clean_exit, again.stderr
@@ -250,7 +251,9 @@ def test_stop_mode_continued_finishes_the_write(tmp_path: Path) -> None:
 
 
 @posix_only
-@pytest.mark.parametrize("checkpoint", [c for c in CHECKPOINTS if c != "after-replace"])
+# Not "after-last-check": between the last comparison and the rename, a program that takes no lock can
+# still slip in (microseconds; writelock.py serializes the assistant's own writers there).
+@pytest.mark.parametrize("checkpoint", [c for c in CHECKPOINTS if c not in ("after-last-check", "after-replace")])
 @pytest.mark.parametrize("command", ["set", "apply"])
 def test_concurrent_edit_is_refused_and_nothing_is_lost(
     tmp_path: Path, command: str, checkpoint: str

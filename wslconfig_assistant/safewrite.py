@@ -8,10 +8,15 @@ How: the new bytes go to a temp file in the same folder as the target (same
 volume, so the final rename is atomic), are fsynced, and only then replace the
 target with os.replace. Before the backup and again just before the rename,
 the file is compared with the bytes the caller based its edit on
-(``expected``), so an edit made meanwhile by someone else is refused instead
-of silently overwritten. A window of a few microseconds between that last
-comparison and the rename remains; closing it would need OS file locking,
-which editors on Windows do not honour anyway.
+(``expected``), so an edit made meanwhile by someone else is refused (exit 5)
+instead of silently overwritten.
+
+Writers of one file are serialized across processes by writelock.py: the
+whole write holds the file's lock, and commands that plan an edit (set, unset,
+apply, restore) also read the file under it, so two runs at once both land,
+one after the other. Other programs (an editor, a script's ``>>``) take no
+lock: against them the comparison remains, with a window of microseconds
+between the last comparison and the rename.
 
 The module is bytes-only: encodings, BOMs and line endings are the caller's
 business and are written verbatim.
@@ -33,7 +38,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
 
-from wslconfig_assistant import reading
+from wslconfig_assistant import reading, writelock
 from wslconfig_assistant.errors import (
     ConcurrentEditError,
     ConfigUnreadableError,
@@ -73,7 +78,8 @@ MAX_BACKUPS = 50
 FAULT_ENV = "WSLCONFIG_ASSISTANT_FAULT"
 FAULT_MODE_ENV = "WSLCONFIG_ASSISTANT_FAULT_MODE"
 FAULT_EXIT_STATUS = 99
-CHECKPOINTS = ("before-backup", "after-backup", "after-temp-write", "before-replace", "after-replace")
+CHECKPOINTS = ("before-backup", "after-backup", "after-temp-write", "before-replace", "after-last-check",
+               "after-replace")
 FAULT_MODES = ("raise", "enospc", "exit", "stop")
 
 # Every temp file we create is "<prefix><mkstemp random part><suffix>"; stale
@@ -154,7 +160,15 @@ def write_file(config_path: Path, new: bytes, *, expected: bytes | None, reason:
     ``expected`` is what the caller read and based ``new`` on (None: the file
     must not exist); if the file holds anything else the write is refused with
     ConcurrentEditError. ``reason`` only appears in failure messages.
+
+    The file's write lock (writelock.py) is held throughout; a caller that read
+    ``expected`` under it already holds it, and keeps it.
     """
+    with writelock.held(config_path):
+        return _write_locked(config_path, new, expected=expected, reason=reason)
+
+
+def _write_locked(config_path: Path, new: bytes, *, expected: bytes | None, reason: str) -> WriteResult:
     target = _resolve_for_write(config_path)
     shown = _shown(config_path, target)
     _remove_stale_temps(target.parent, _temp_prefix(target))
@@ -173,7 +187,8 @@ def write_file(config_path: Path, new: bytes, *, expected: bytes | None, reason:
         tmp = _write_config_temp(target, new, has_original=expected is not None)
         _checkpoint("after-temp-write")
         _checkpoint("before-replace")
-        _replace_with_retry(tmp, target, shown, expected)  # re-reads first: someone may have saved meanwhile
+        # It re-reads first (someone may have saved meanwhile), then calls back just before the rename.
+        _replace_with_retry(tmp, target, shown, expected, checked=lambda: _checkpoint("after-last-check"))
         replaced = True
         _checkpoint("after-replace")
         _fsync_dir(target.parent)
@@ -325,7 +340,8 @@ def _write_all(fd: int, data: bytes) -> None:
         view = view[written:]
 
 
-def _replace_with_retry(tmp: Path, target: Path, shown: str, expected: bytes | None) -> None:
+def _replace_with_retry(tmp: Path, target: Path, shown: str, expected: bytes | None,
+                        checked: Callable[[], None] = lambda: None) -> None:
     """os.replace, each attempt right after a last comparison with ``expected``."""
     last_error: PermissionError | None = None
     for attempt, delay in enumerate((0.0, *_REPLACE_RETRY_DELAYS)):
@@ -340,6 +356,7 @@ def _replace_with_retry(tmp: Path, target: Path, shown: str, expected: bytes | N
             continue  # still held even for reading: wait more before touching it
         if current != expected:
             raise _changed(shown, expected, current)
+        checked()  # the window other programs' edits (they take no lock) can still slip into
         try:
             os.replace(tmp, target)
         except PermissionError as exc:
@@ -378,8 +395,8 @@ def _remove_quietly(path: Path) -> None:
 def _remove_stale_temps(folder: Path, prefix: str) -> None:
     """Delete temp files an earlier killed run left behind. Nothing else is ever touched.
 
-    Another instance writing at this very moment could lose its temp file; its
-    rename then fails and it reports that nothing was written, which is safe.
+    Called only under the file's write lock, and ``prefix`` names that one file: no other
+    live writer can own a matching temp file.
     """
     pattern = re.compile(re.escape(prefix) + _RANDOM_PART + re.escape(_TMP_SUFFIX))
     try:
@@ -441,12 +458,16 @@ def _save_backup(config_path: Path, data: bytes) -> Backup:
     folder = backup_dir(config_path)
     folder.mkdir(mode=0o700, exist_ok=True)
     _make_private(folder)
+    # This file's own temps only: a writer of another file in this folder holds another lock. The old
+    # shared shape (".backup.<random>") is no current writer's, so it is always stale.
+    prefix = f"{_BACKUP_TMP_PREFIX}{config_path.name}."
+    _remove_stale_temps(folder, prefix)
     _remove_stale_temps(folder, _BACKUP_TMP_PREFIX)
     entries = _backup_entries(folder, _tag(config_path))
     backup_id = _next_id(entries[-1][0] if entries else None)
     digest = hashlib.sha256(data).hexdigest()
     final = folder / f"{backup_id}-{digest[:12]}.{_tag(config_path)}"
-    tmp = _write_temp(folder, _BACKUP_TMP_PREFIX, data, mode=0o600)  # readable by the user only
+    tmp = _write_temp(folder, prefix, data, mode=0o600)  # readable by the user only
     try:
         os.replace(tmp, final)
     except BaseException:
@@ -542,12 +563,13 @@ def restore(config_path: Path, backup_id: str | None = None) -> tuple[Backup, Wr
     file already holds exactly the backup's bytes nothing is written, and the
     returned WriteResult has ``backup=None``.
     """
-    chosen = _choose_backup(config_path, list_backups(config_path), backup_id)
-    data = _verified_backup_bytes(chosen)
-    current = read_current(config_path)
-    if current == data:
-        return chosen, WriteResult(_real_target(config_path), None)
-    return chosen, write_file(config_path, data, expected=current, reason=f"restoring backup {chosen.id}")
+    with writelock.held(config_path):  # read and write under one lock: a concurrent writer goes first or after
+        chosen = _choose_backup(config_path, list_backups(config_path), backup_id)
+        data = _verified_backup_bytes(chosen)
+        current = read_current(config_path)
+        if current == data:
+            return chosen, WriteResult(_real_target(config_path), None)
+        return chosen, write_file(config_path, data, expected=current, reason=f"restoring backup {chosen.id}")
 
 
 def _choose_backup(config_path: Path, backups: list[Backup], backup_id: str | None) -> Backup:

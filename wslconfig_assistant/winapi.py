@@ -18,6 +18,7 @@ Sections (one per concern, so parallel work merges cleanly):
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 
@@ -251,6 +252,25 @@ def lock_first_byte(fd: int) -> None:  # pragma: no cover - Win32
     import msvcrt  # noqa: PLC0415 - Windows only
 
     msvcrt.locking(fd, msvcrt.LK_LOCK, 1)
+
+
+def try_lock_first_byte(fd: int) -> bool:  # pragma: no cover - Win32
+    """msvcrt.locking(LK_NBLCK) of the file's first byte, without waiting (callers seek to 0): "if the bytes
+    cannot be locked, the constant returns an error" (OSError, EACCES); False then. It is LockFile
+    underneath: locks belong to the handle, so a second handle (even in this process) is refused, and "if a
+    process terminates with a portion of a file locked or closes a file that has outstanding locks, the
+    locks are unlocked by the operating system": a dead holder never blocks anyone (writelock.py)."""
+    if sys.platform != "win32":
+        return True
+    import msvcrt  # noqa: PLC0415 - Windows only
+
+    try:
+        msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+    except OSError as exc:
+        if exc.errno in (errno.EACCES, errno.EDEADLK):
+            return False
+        raise
+    return True
 
 
 def unlock_first_byte(fd: int) -> None:  # pragma: no cover - Win32

@@ -89,14 +89,15 @@ def run_apply(ctx: Context, *, policy: Policy = DEFAULT, memory: str | None = No
     messages name the request's parts (`dsc set` names its DSC properties).
     """
     host, _source = host_memory()
-    doc = ctx.load()
-    plan = planning.plan_config(doc, policy, host, memory=memory, sets=sets, names=names)
+    with ctx.write_lock(dry_run=dry_run):  # read, plan and write as one; wsl.exe runs after, unlocked
+        doc = ctx.load()
+        plan = planning.plan_config(doc, policy, host, memory=memory, sets=sets, names=names)
+        backup = None if dry_run else _write(ctx, plan)
     if dry_run:
         steps = _wsl_steps(ctx, policy, plan, dry_run=True, allow_update=False, want_shutdown=False,
                            timeout=update_timeout)
         findings = sorted(doc.findings(policy, host) + steps.gate_findings, key=sort_key)
         return ApplyRun(plan, steps, findings, _exit_code(findings, steps), None)
-    backup = _write(ctx, plan)
     if plan.changed and not ctx.json:  # shown now: the update may take minutes
         con = ctx.console
         con.print(plan.diff().rstrip("\n"))

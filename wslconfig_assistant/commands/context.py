@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import NamedTuple
 
 from wslconfig_assistant.document import ConfigDocument
@@ -20,3 +21,12 @@ class Context(NamedTuple):
         from wslconfig_assistant.reading import read_current  # noqa: PLC0415
 
         return ConfigDocument(self.config, read_current(self.config))
+
+    def write_lock(self, *, dry_run: bool = False) -> contextlib.AbstractContextManager[None]:
+        """The config's write lock (writelock.py), for a command that reads, plans and writes:
+        a concurrent writer then goes entirely before or after it. None for a dry run."""
+        if dry_run:
+            return contextlib.nullcontext()
+        from wslconfig_assistant import writelock  # noqa: PLC0415 - only writers need it
+
+        return writelock.held(self.config)

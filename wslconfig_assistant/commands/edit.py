@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 from wslconfig_assistant import commandline, output
 from wslconfig_assistant.commands.context import Context
@@ -10,6 +11,9 @@ from wslconfig_assistant.document import Change, ConfigDocument, resolve_key
 from wslconfig_assistant.effective import Setting
 from wslconfig_assistant.errors import ExitCode
 from wslconfig_assistant.values import wsl_cstring
+
+if TYPE_CHECKING:
+    from wslconfig_assistant.safewrite import Backup
 
 
 def get(ctx: Context, key: str) -> int:
@@ -47,29 +51,36 @@ def display_value(setting: Setting) -> str:
 
 def set_key(ctx: Context, key: str, value: str, *, allow_unknown: bool = False, dry_run: bool = False) -> int:
     spec = resolve_key(key, allow_unknown=allow_unknown)
-    doc = ctx.load()
-    edited, change = doc.with_value(spec, value)
-    return _finish(ctx, "set", doc, edited, change, dry_run=dry_run)
+    with ctx.write_lock(dry_run=dry_run):  # read, edit and write as one: a concurrent writer goes first or after
+        doc = ctx.load()
+        edited, change = doc.with_value(spec, value)
+        backup = _write(ctx, "set", doc, edited, change, dry_run=dry_run)
+    return _finish(ctx, "set", doc, edited, change, backup=backup, dry_run=dry_run)
 
 
 def unset_key(ctx: Context, key: str, *, dry_run: bool = False) -> int:
     spec = resolve_key(key, for_removal=True)
-    doc = ctx.load()
-    edited, change = doc.without_key(spec)
-    return _finish(ctx, "unset", doc, edited, change, dry_run=dry_run)
+    with ctx.write_lock(dry_run=dry_run):
+        doc = ctx.load()
+        edited, change = doc.without_key(spec)
+        backup = _write(ctx, "unset", doc, edited, change, dry_run=dry_run)
+    return _finish(ctx, "unset", doc, edited, change, backup=backup, dry_run=dry_run)
+
+
+def _write(ctx: Context, command: str, doc: ConfigDocument, edited: ConfigDocument, change: Change,
+           *, dry_run: bool) -> Backup | None:
+    if change.action == "unchanged" or dry_run:
+        return None
+    from pathlib import Path  # noqa: PLC0415 - only writers need it
+
+    from wslconfig_assistant.safewrite import write_file  # noqa: PLC0415
+
+    return write_file(Path(ctx.config), edited.to_bytes(), expected=doc.raw, reason=f"{command} {change.key}").backup
 
 
 def _finish(ctx: Context, command: str, doc: ConfigDocument, edited: ConfigDocument, change: Change,
-            *, dry_run: bool) -> int:
+            *, backup: Backup | None, dry_run: bool) -> int:
     diff = doc.diff(edited) if edited is not doc else ""
-    backup = None
-    if change.action != "unchanged" and not dry_run:
-        from pathlib import Path  # noqa: PLC0415 - only writers need it
-
-        from wslconfig_assistant.safewrite import write_file  # noqa: PLC0415
-
-        result = write_file(Path(ctx.config), edited.to_bytes(), expected=doc.raw, reason=f"{command} {change.key}")
-        backup = result.backup
     if ctx.json:
         record = change.as_json() | {"diff": diff, "backup": str(backup.path) if backup else None,
                                      "written": change.action != "unchanged" and not dry_run}
