@@ -390,7 +390,8 @@ def _bare_call(parser: argparse.ArgumentParser, args: argparse.Namespace, json_m
     )
 
 
-def _report_error(exc: AssistantError, json_mode: bool, command: str | None, config: str | None) -> None:
+def _report_error(exc: AssistantError, json_mode: bool, command: str | None, config: str | None,
+                  report_format: str | None = None) -> None:
     from wslconfig_assistant.findings import visible  # noqa: PLC0415
 
     # Messages quote the user's arguments, the file and wsl.exe's last lines: escape controls so
@@ -407,6 +408,20 @@ def _report_error(exc: AssistantError, json_mode: bool, command: str | None, con
         doc = envelope(command or "", int(exc.exit_code), config, [],
                        error={"message": exc.message, "fix": exc.fix})
         print_json(doc)
+    elif report_format in ("junit", "github"):
+        # CI reads stdout: a report that says why the check stopped, not an empty file (publishers reject
+        # it) or a failed step with no annotation.
+        from wslconfig_assistant.output import write_machine  # noqa: PLC0415
+
+        if report_format == "junit":
+            from wslconfig_assistant import junitxml  # noqa: PLC0415
+
+            write_machine(junitxml.tool_error(config, exc.message, exc.fix, int(exc.exit_code),
+                                              junitxml.this_run(0.0)))
+        else:
+            from wslconfig_assistant.github_annotations import tool_error  # noqa: PLC0415
+
+            write_machine(tool_error(config, exc.message, exc.fix, int(exc.exit_code)))
 
 
 def _config_in(argv: Sequence[str]) -> str | None:
@@ -422,6 +437,18 @@ def _config_in(argv: Sequence[str]) -> str | None:
         return config_path(None)
     except AssistantError:
         return None
+
+
+def _report_format(argv: Sequence[str], command: str | None) -> str | None:
+    """`validate --format X`'s X, read without the parser (which may be what failed)."""
+    if command != "validate":
+        return None
+    for i, arg in enumerate(argv):
+        if arg.startswith("--format="):
+            return arg.split("=", 1)[1]
+        if arg == "--format" and i + 1 < len(argv):
+            return argv[i + 1]
+    return None
 
 
 def _wants_json(argv: Sequence[str]) -> bool:
@@ -461,7 +488,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             _bare_call(parser, args, json_mode)
         return _dispatch(args)
     except AssistantError as exc:
-        _report_error(exc, json_mode, command, _config_in(argv))
+        _report_error(exc, json_mode, command, _config_in(argv), _report_format(argv, command))
         return exc.exit_code
     except KeyboardInterrupt:
         sys.stderr.write(f"{PROG}: interrupted; nothing was half-written\n")

@@ -1,5 +1,5 @@
 """Everything the tool prints goes through here: colour decisions, the contract's JSON
-envelope, and the validate formats (text, json, junit, github).
+envelope, and validate's text and json formats (junit: junitxml.py, github: github_annotations.py).
 
 With ``--json`` stdout carries exactly one JSON document and people's text goes to
 stderr (CONTRACT.md).
@@ -191,53 +191,3 @@ def summary(console: Console, findings: list[Finding]) -> str:
     if errors:
         return f"{counts}: {console.paint('does not comply', 'error')}"
     return f"{counts}: {console.paint('complies', 'ok')}"
-
-
-def junit(path: str, findings: list[Finding]) -> str:
-    """JUnit XML: one test case for compliance, one failing case per error (Azure Pipelines, GitLab)."""
-    from xml.sax.saxutils import escape, quoteattr  # noqa: PLC0415 - junit only
-
-    errors = [f for f in findings if f.severity == "error"]
-    others = [f for f in findings if f.severity != "error"]
-    cases = []
-    out = "\n".join(f"{f.severity} [{f.code}] line {f.line}: {f.message} (fix: {f.fix})" for f in others)
-    compliance = f'    <testcase classname="wslconfig" name={quoteattr(f"compliance of {path}")}>'
-    if errors:
-        compliance += f'\n      <failure message="{len(errors)} error(s)" type="not-compliant"/>'
-    if out:
-        compliance += f"\n      <system-out>{escape(out)}</system-out>"
-    cases.append(compliance + "\n    </testcase>")
-    for f in errors:
-        name = f"{f.code} (line {f.line})" if f.line else f.code
-        cases.append(
-            f'    <testcase classname="wslconfig.{f.code}" name={quoteattr(name)}>\n'
-            f"      <failure message={quoteattr(f.message)} type={quoteattr(f.code)}>"
-            f"{escape(f'{path}:{f.line or 0}: {f.message}  fix: {f.fix}')}</failure>\n"
-            "    </testcase>"
-        )
-    body = "\n".join(cases)
-    return (
-        '<?xml version="1.0" encoding="UTF-8"?>\n'
-        f'<testsuites>\n  <testsuite name="wslconfig-assistant validate" tests="{len(cases)}" '
-        f'failures="{len(errors) + (1 if errors else 0)}" errors="0">\n{body}\n  </testsuite>\n</testsuites>\n'
-    )
-
-
-def _gh_escape(text: str, *, prop: bool = False) -> str:
-    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-    if prop:
-        text = text.replace(":", "%3A").replace(",", "%2C")
-    return text
-
-
-def github(path: str, findings: list[Finding]) -> str:
-    """GitHub Actions workflow commands: each finding becomes an annotation on its line."""
-    lines = []
-    for f in findings:
-        level = {"error": "error", "warning": "warning"}.get(f.severity, "notice")
-        props = f"file={_gh_escape(path, prop=True)}"
-        if f.line:
-            props += f",line={f.line}"
-        props += f",title={_gh_escape(f.code, prop=True)}"
-        lines.append(f"::{level} {props}::{_gh_escape(f'{f.message}. Fix: {f.fix}')}")
-    return "\n".join(lines) + ("\n" if lines else "")

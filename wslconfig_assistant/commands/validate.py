@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import time
+from typing import TYPE_CHECKING
+
 from wslconfig_assistant import output
 from wslconfig_assistant.commands.context import Context
 from wslconfig_assistant.errors import ExitCode
 from wslconfig_assistant.hostinfo import host_memory
 from wslconfig_assistant.policy import DEFAULT, Policy
+
+if TYPE_CHECKING:
+    from wslconfig_assistant.document import ConfigDocument
 
 FORMATS = ("text", "json", "junit", "github")
 
@@ -17,6 +23,7 @@ def validate(ctx: Context, *, offline: bool, fmt: str, strict: bool, policy: Pol
 
     Never writes, never updates, never starts the WSL VM.
     """
+    start = time.perf_counter()
     if ctx.json:
         fmt = "json"
     doc = ctx.load()
@@ -40,12 +47,37 @@ def validate(ctx: Context, *, offline: bool, fmt: str, strict: bool, policy: Pol
     if fmt == "json":
         output.print_json(output.envelope("validate", code, path, findings, versions=versions))
     elif fmt == "junit":
-        output.write_machine(output.junit(path, findings))
+        from wslconfig_assistant import junitxml  # noqa: PLC0415
+
+        run = junitxml.this_run(time.perf_counter() - start)
+        output.write_machine(junitxml.junit(path, findings, run, lines=_editor_lines(doc)))
     elif fmt == "github":
-        output.write_machine(output.github(path, findings))
+        from wslconfig_assistant.github_annotations import github  # noqa: PLC0415
+
+        listing = _list_all(path, offline=offline, strict=strict, policy=policy, version_file=version_file)
+        output.write_machine(github(path, findings, lines=_editor_lines(doc), list_all=listing))
     else:
         con = ctx.console
         for line in output.finding_lines(con, path, findings):
             con.print(line)
         con.print(output.summary(con, findings))
     return code
+
+
+def _editor_lines(doc: ConfigDocument) -> dict[int, int]:
+    from wslconfig_assistant.linenumbers import lf_lines  # noqa: PLC0415
+
+    text = doc.file.wsl_text
+    return lf_lines(text, doc.parsed) if text is not None else {}
+
+
+def _list_all(path: str, *, offline: bool, strict: bool, policy: Policy, version_file: str | None) -> str:
+    """The same check in text format: it lists every finding (for the 11th annotation and after)."""
+    from wslconfig_assistant.wslexe import format_command  # noqa: PLC0415
+
+    argv = ["wslconfig-assistant", "--config", path, "validate"]
+    argv += ["--offline"] if offline else []
+    argv += ["--strict"] if strict else []
+    argv += ["--policy", policy.source] if policy.source else []
+    argv += ["--wsl-version-file", version_file] if version_file else []
+    return format_command([*argv, "--format", "text"])
