@@ -54,7 +54,7 @@ def validate(ctx: Context, *, offline: bool, fmt: str, strict: bool, policy: Pol
     elif fmt == "github":
         from wslconfig_assistant.github_annotations import github  # noqa: PLC0415
 
-        listing = _list_all(path, offline=offline, strict=strict, policy=policy, version_file=version_file)
+        listing = _list_all(offline=offline, strict=strict, version_file=version_file)
         output.write_machine(github(path, findings, lines=_editor_lines(doc), list_all=listing))
     else:
         con = ctx.console
@@ -71,13 +71,12 @@ def _editor_lines(doc: ConfigDocument) -> dict[int, int]:
     return lf_lines(text, doc.parsed) if text is not None else {}
 
 
-def _list_all(path: str, *, offline: bool, strict: bool, policy: Policy, version_file: str | None) -> str:
-    """The same check in text format: it lists every finding (for the 11th annotation and after)."""
-    from wslconfig_assistant.wslexe import format_command  # noqa: PLC0415
+def _list_all(*, offline: bool, strict: bool, version_file: str | None) -> str:
+    """The same check in text format: it lists every finding (for the 11th annotation and after).
+    commandline.ours adds the --config, --wsl-exe and --policy this run was given, quoted for the shell."""
+    from wslconfig_assistant.commandline import ours  # noqa: PLC0415
 
-    argv = ["wslconfig-assistant", "--config", path, "validate"]
-    argv += ["--offline"] if offline else []
-    argv += ["--strict"] if strict else []
-    argv += ["--policy", policy.source] if policy.source else []
-    argv += ["--wsl-version-file", version_file] if version_file else []
-    return format_command([*argv, "--format", "text"])
+    args = ["--offline"] if offline else []
+    args += ["--strict"] if strict else []
+    args += ["--wsl-version-file", version_file] if version_file else []
+    return ours("validate", *args, "--format", "text")
