@@ -444,3 +444,40 @@ def test_boot_window_reads_only_an_uptime(fake_windows: FakeWindows) -> None:
     assert (window.earliest, window.latest, window.uptime, window.slept) == (849.5, 899.5, 100.5, 50.0)
     for bad in (None, "", "nan 1", "-3 1", "inf 1", "x"):
         assert vmboot.boot_window(bad, now=1000.0) is None
+
+
+# -- a reader that went away (main.py): Windows says EINVAL, not EPIPE --------------------------
+
+class GoneReader(io.StringIO):
+    """stdout as a pipe whose reader closed, on Windows: WriteFile fails with ERROR_NO_DATA, which the C
+    runtime turns into errno EINVAL, so Python raises OSError(22) (python/cpython#79935)."""
+
+    def write(self, text: str) -> int:
+        raise OSError(22, "Invalid argument")
+
+    def flush(self) -> None:
+        raise OSError(22, "Invalid argument")
+
+
+def test_a_reader_that_left_is_not_a_crash_on_windows(fake_windows: FakeWindows, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from wslconfig_assistant import main as cli
+
+    config = tmp_path / ".wslconfig"
+    config.write_bytes(b"[wsl2]\r\nvirtiofs=true\r\n")
+    monkeypatch.setenv("WSLCONFIG_ASSISTANT_HOST_MEMORY", "16GB")
+    monkeypatch.setattr(sys, "stdout", GoneReader())
+    monkeypatch.setattr(sys, "stderr", io.StringIO())
+    assert cli.main(["--config", str(config), "show"]) == 0  # `show | Select-Object -First 1`
+
+
+def test_another_invalid_argument_is_not_taken_for_a_reader_that_left(fake_windows: FakeWindows,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from wslconfig_assistant import main as cli
+
+    def fail(_args: object) -> int:
+        raise OSError(22, "Invalid argument")
+
+    monkeypatch.setattr(cli, "_dispatch", fail)
+    with pytest.raises(OSError, match="Invalid argument"):  # stdout still works: a real error, not hidden
+        cli.main(["show"])

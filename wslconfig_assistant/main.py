@@ -493,10 +493,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         sys.stderr.write(f"{PROG}: interrupted; nothing was half-written\n")
         return ExitCode.INTERRUPTED
-    except BrokenPipeError:
+    except OSError as exc:
+        if not _reader_left(exc):
+            raise
         # `wslconfig-assistant show | head`: the reader left; that is not our failure.
         sys.stderr.close()
         return ExitCode.OK
+
+
+def _reader_left(exc: OSError) -> bool:
+    """Whether ``exc`` says stdout's reader went away. On Windows a write to a pipe whose reader closed
+    fails with ERROR_NO_DATA, which the C runtime reports as EINVAL: an OSError(22), not BrokenPipeError
+    (winapi.ERROR_NO_DATA). Told apart from any other EINVAL by stdout failing too."""
+    if isinstance(exc, BrokenPipeError):
+        return True
+    import errno  # noqa: PLC0415 - only on this path
+
+    if sys.platform != "win32" or exc.errno != errno.EINVAL:
+        return False
+    try:
+        sys.stdout.flush()
+    except OSError:
+        return True
+    return False
 
 
 def entry() -> NoReturn:
