@@ -10,6 +10,7 @@ WSL may or may not be installed, both cases are checked for a documented answer.
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 import os
 import re
@@ -448,3 +449,144 @@ def test_the_console_script_launcher(profile: Path) -> None:
     check_launcher(str(launcher), profile)
     if shutil.which(SIM_SCRIPT):  # a bare name is looked up on PATH, with PATHEXT, as a shell would
         check_launcher(SIM_SCRIPT, profile)
+
+
+# -- issue 12: what the fake in tests/fakewin.py stands in for, checked on the real thing ----------
+
+def test_host_sleep_is_at_most_the_time_since_start() -> None:
+    """winapi.host_sleep_seconds (GetTickCount64 - QueryUnbiasedInterruptTime) against .NET's own tick count."""
+    slept = winapi.host_sleep_seconds()
+    assert slept is not None
+    # Since the last start, sleep included, as WMI tells it (Windows PowerShell 5.1 has no TickCount64).
+    since_start = int(powershell("[int]((Get-Date) - (Get-CimInstance Win32_OperatingSystem).LastBootUpTime)"
+                                 ".TotalSeconds"))
+    assert 0 <= slept <= since_start + 5
+
+
+def test_oem_code_page_is_the_one_the_registry_names() -> None:
+    query = subprocess.run([system32("reg.exe"), "query", r"HKLM\SYSTEM\CurrentControlSet\Control\Nls\CodePage",
+                            "/v", "OEMCP"], capture_output=True, text=True, errors="replace", timeout=60, check=False)
+    assert query.returncode == 0, query.stderr
+    assert f"REG_SZ    {winapi.oem_code_page()}" in query.stdout
+
+
+def test_nul_is_a_character_device_but_not_a_terminal() -> None:
+    from wslconfig_assistant import output
+
+    with open(os.devnull, encoding="ascii") as nul:  # what `< NUL` gives a program
+        assert nul.isatty()  # _isatty: any character device
+        assert winapi.console_mode(nul.fileno()) is None  # GetConsoleMode fails on NUL
+        assert output.is_terminal(nul) is False  # so the wizard never starts on it (12.12)
+
+
+def test_setup_with_stdin_from_nul_is_refused(tmp_path: Path) -> None:
+    with open(os.devnull, "rb") as nul:
+        result = subprocess.run([sys.executable, "-m", "wslconfig_assistant", "--config", tmp_path / ".wslconfig",
+                                 "setup"], stdin=nul, capture_output=True, encoding="utf-8", errors="replace",
+                                env=cli_env(), timeout=120, check=False)
+    assert result.returncode == 2, result.stderr
+    assert "not a terminal" in result.stderr
+
+
+def test_the_demo_cmd_wrapper_runs_from_a_folder_cmd_would_misread(tmp_path: Path, profile: Path) -> None:
+    """cmd.exe reads batch files in the OEM code page and takes % for variables: the wrapper names no
+    path itself (12.9)."""
+    from wslconfig_assistant.commands import demo
+
+    folder = tmp_path / "Jürgen 100% Łódź"
+    folder.mkdir()
+    wrapper = folder / "wsl.cmd"
+    wrapper.write_bytes(demo.CMD_WRAPPER.encode("ascii"))
+    sim_state(profile, wsl_version="2.7.3.0")
+    env = cli_env({demo.SIM_PYTHON_ENV: sys.executable, "WSLCONFIG_ASSISTANT_PROFILE": str(profile)})
+    done = subprocess.run([str(wrapper), "--version"], capture_output=True, env=env, stdin=subprocess.DEVNULL,
+                          timeout=120, check=False)
+    text, _ = wslexe.decode_output(done.stdout)
+    assert done.returncode == 0, done.stderr
+    assert "2.7.3.0" in text
+
+
+def test_a_bare_name_in_the_current_folder_is_not_run(tmp_path: Path, profile: Path) -> None:
+    planted = tmp_path / "repo"
+    planted.mkdir()
+    write_cmd(planted / "wsl.cmd")
+    result = subprocess.run([sys.executable, "-m", "wslconfig_assistant", "--config", profile / ".wslconfig",
+                             "--wsl-exe", "wsl", "versions", "--json"], capture_output=True, encoding="utf-8",
+                            errors="replace", env=cli_env({"PATH": str(tmp_path / "empty")}), cwd=planted,
+                            stdin=subprocess.DEVNULL, timeout=120, check=False)
+    doc = parse_json_doc(result)
+    assert result.returncode == 4  # not on PATH; shutil.which would have run the planted wsl.cmd (12.8)
+    assert "not in any folder of PATH" in doc["error"]["message"]
+
+
+def test_redirected_text_is_in_the_consoles_code_page(tmp_path: Path) -> None:
+    """Without PYTHONIOENCODING, as a user runs it: the bytes decode in what PowerShell would use (12.3)."""
+    folder = tmp_path / "Zoë"
+    folder.mkdir()
+    (folder / ".wslconfig").write_bytes(b"[wsl2]\r\nvirtiofs=false\r\n")
+    result = subprocess.run([sys.executable, "-m", "wslconfig_assistant", "--config", folder / ".wslconfig",
+                             "validate", "--offline"], capture_output=True, env=env_without("PYTHONIOENCODING"),
+                            stdin=subprocess.DEVNULL, timeout=120, check=False)
+    code_page = winapi.console_output_code_page()  # the child shares this process's console, if any
+    codec = "utf-8" if code_page in (None, 65001) else f"cp{code_page}"
+    assert str(folder) in result.stdout.decode(codec), (codec, result.stdout)
+
+
+def test_junit_is_utf8_under_the_ansi_code_page(tmp_path: Path) -> None:
+    import xml.etree.ElementTree as ET
+
+    folder = tmp_path / "Zoë"
+    folder.mkdir()
+    (folder / ".wslconfig").write_bytes(b"[wsl2]\r\nvirtiofs=false\r\n")
+    result = subprocess.run([sys.executable, "-m", "wslconfig_assistant", "--config", folder / ".wslconfig",
+                             "validate", "--offline", "--format", "junit"], capture_output=True,
+                            env=env_without("PYTHONIOENCODING"), stdin=subprocess.DEVNULL, timeout=120, check=False)
+    root = ET.fromstring(result.stdout)  # noqa: S314 - our own output
+    assert any(str(folder) in (case.get("name") or "") for case in root.iter("testcase"))
+
+
+def _alive(pid: int) -> bool:
+    import ctypes
+    from ctypes import wintypes
+
+    kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)
+    kernel32.OpenProcess.argtypes = (wintypes.DWORD, wintypes.BOOL, wintypes.DWORD)
+    kernel32.OpenProcess.restype = wintypes.HANDLE
+    kernel32.GetExitCodeProcess.argtypes = (wintypes.HANDLE, ctypes.POINTER(wintypes.DWORD))
+    kernel32.CloseHandle.argtypes = (wintypes.HANDLE,)
+    handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
+    if not handle:
+        return False
+    try:
+        code = wintypes.DWORD()
+        kernel32.GetExitCodeProcess(handle, ctypes.byref(code))
+        return code.value == 259  # STILL_ACTIVE
+    finally:
+        kernel32.CloseHandle(handle)
+
+
+def test_a_stopped_call_kills_the_whole_tree(tmp_path: Path) -> None:
+    """taskkill /T /F through winapi.kill_process_tree: the .cmd's Python child dies with it. Stopped by an
+    event (the child said it started), not a clock."""
+    pidfile = tmp_path / "child.pid"
+    script = tmp_path / "tree.cmd"
+    child = (f"import os,time;open(r'{pidfile}','w').write(str(os.getpid()));print('started',flush=True);"
+             "time.sleep(300)")
+    script.write_text(f'@"{sys.executable}" -c "{child}"\r\n', encoding="ascii")
+
+    class Started(Exception):
+        pass
+
+    class Watch(io.StringIO):
+        def write(self, text: str) -> int:
+            if "started" in text:
+                raise Started
+            return super().write(text)
+
+    with pytest.raises(Started):
+        wslexe.run_wsl(str(script), [], timeout=600, stream=Watch())
+    pid = int(pidfile.read_text(encoding="ascii"))
+    deadline = time.monotonic() + 60
+    while _alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _alive(pid)
