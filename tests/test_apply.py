@@ -111,7 +111,7 @@ def test_fresh_machine_without_a_config(machine: Machine) -> None:
     assert doc["update"]["kind"] == "updated"
     assert (doc["update"]["before"], doc["update"]["after"]) == ("2.7.3.0", NEWEST)
     assert all(doc["versions"][gate]["ok"] for gate in ("kernel", "devicehost"))
-    assert codes(doc) == {"shutdown-required"}  # a warning: compliant, but restart WSL
+    assert codes(doc) - {"known-issue"} == {"shutdown-required"}  # a warning: compliant, but restart WSL
     assert machine.calls() == [VERSION, UPDATE_PRE, VERSION]
 
 
@@ -123,7 +123,7 @@ def test_versions_already_comply_costs_one_call(machine: Machine) -> None:
     assert doc["changes"] == []
     assert doc["update"] is None
     assert doc["plan"]["update"]["needed"] is False
-    assert doc["findings"] == []
+    assert {f["code"] for f in doc["findings"]} <= {"known-issue"}  # 2.9.4's known bugs are warnings
     assert machine.calls() == [VERSION]
 
 

@@ -207,3 +207,148 @@ def test_versions_shows_both_when_dll_and_table_disagree(profile: Path, sim: str
     assert gate["ok"] is False
     assert "1.2.57-0" in gate["source"]
     assert "1.2.14-0" in gate["source"]
+
+
+# -- 14.3 known virtiofs bugs by version ----------------------------------------------------------------
+
+@pytest.mark.parametrize(("wsl", "issues"), [
+    ("2.7.3.0", {40773, 40987, 40719}),  # DeviceHost 1.2.14-0: the O_APPEND bug too
+    ("2.8.12.0", {40773, 40987, 40719}),  # the last release whose automount stops at one bad drive
+    ("2.9.0.0", {40987, 40719, 41487}),
+    ("2.9.4.0", {40719, 41487}),  # DeviceHost 1.2.48-0: O_APPEND fixed
+    ("2.9.6.0", {40719, 41487}),  # DeviceHost only a lower bound (1.2.48-0): the dllhost crash is not claimed
+    ("2.9.11.0", {40719}),
+    ("3.0.1.0", set()),
+])
+def test_advisories_by_version(wsl: str, issues: set[int]) -> None:
+    from wslconfig_assistant.advisories import Installed, affecting
+    from wslconfig_assistant.devicehost import _from_table
+
+    dh = _from_table(wsl)
+    assert {row.issue for row in affecting(Installed(wsl, dh.version, dh.inferred))} == issues
+
+
+def test_the_dllhost_crash_needs_a_devicehost_in_its_range() -> None:
+    from wslconfig_assistant.advisories import Installed, affecting
+
+    def hit(dh: str, bound: bool = False) -> bool:
+        return 41292 in {row.issue for row in affecting(Installed("2.9.6.0", dh, bound))}
+
+    assert hit("1.2.57-0")
+    assert hit("1.2.59-0")
+    assert not hit("1.2.60")
+    assert not hit("1.2.60-0")
+    assert not hit("1.2.48-0")
+    assert not hit("1.2.61", bound=True)  # a lower bound above the range rules it out
+    assert not hit("1.2.57-0", bound=True)  # ... one inside it proves nothing
+
+
+@pytest.mark.parametrize("command", [["validate", "--json"], ["versions", "--json"], ["verify", "--json"]])
+def test_a_machine_that_meets_the_minimums_is_told_of_its_known_bugs(profile: Path, sim: str,
+                                                                    command: list[str]) -> None:
+    (profile / ".wslconfig").write_bytes(COMPLIANT)
+    state(profile, wsl_version="2.9.4.0")
+    result = cli(profile, sim, *command)
+    assert result.returncode == 0, result.stdout  # warnings: the machine still complies
+    doc = doc_of(result)
+    known = [f for f in doc["findings"] if f["code"] == "known-issue"]
+    assert len(known) == 2
+    docker = next(f for f in known if "/40719" in f["message"])
+    assert docker["severity"] == "warning"
+    assert docker["message"].startswith("WSL 2.9.4.0 meets the minimums, but has a known virtiofs bug: Docker")
+    assert "https://github.com/microsoft/WSL/issues/40719" in docker["message"]
+    assert "fixed in WSL 2.9.12" in docker["message"]
+    assert docker["fix"] == "update WSL (fixed in WSL 2.9.12 (#40733)): wsl --update --pre-release, then wsl --shutdown"
+
+
+def test_a_declared_version_file_is_advised_too(profile: Path, tmp_path: Path) -> None:
+    saved = tmp_path / "wsl-version.txt"
+    saved.write_text("WSL version: 2.8.12.0\nKernel version: 6.18.35.1-1\n", encoding="utf-8")
+    (profile / ".wslconfig").write_bytes(COMPLIANT)
+    result = run_cli("--config", profile / ".wslconfig", "validate", "--wsl-version-file", saved,
+                     "--format", "github")
+    assert result.returncode == 0
+    assert result.stdout.count("title=known-issue") == 3
+    assert "issues/40773" in result.stdout
+
+
+@pytest.mark.parametrize(("level", "code", "count"), [("error", 1, 2), ("off", 0, 0), ("warning", 0, 2)])
+def test_a_policy_makes_advisories_errors_or_turns_them_off(profile: Path, sim: str, tmp_path: Path,
+                                                            level: str, code: int, count: int) -> None:
+    policy = tmp_path / "team.toml"
+    policy.write_text(f'[advisories]\nlevel = "{level}"\n', encoding="utf-8")
+    (profile / ".wslconfig").write_bytes(COMPLIANT)
+    state(profile, wsl_version="2.9.4.0")
+    result = cli(profile, sim, "validate", "--json", "--policy", str(policy))
+    assert result.returncode == code
+    known = [f for f in doc_of(result)["findings"] if f["code"] == "known-issue"]
+    assert len(known) == count
+    assert all(f["severity"] == ("error" if level == "error" else "warning") for f in known)
+
+
+def test_a_bad_advisory_level_is_a_usage_error(profile: Path, tmp_path: Path) -> None:
+    policy = tmp_path / "team.toml"
+    policy.write_text('[advisories]\nlevel = "errors"\n', encoding="utf-8")
+    (profile / ".wslconfig").write_bytes(COMPLIANT)
+    result = run_cli("--config", profile / ".wslconfig", "validate", "--offline", "--policy", policy)
+    assert result.returncode == 2
+    assert "[advisories] level" in result.stderr
+    assert "did you mean error?" in result.stderr
+
+
+def test_no_advisories_when_virtiofs_is_not_the_goal(profile: Path, sim: str, tmp_path: Path) -> None:
+    policy = tmp_path / "team.toml"
+    policy.write_text("[virtiofs]\nrequire = false\n", encoding="utf-8")
+    (profile / ".wslconfig").write_bytes(COMPLIANT)
+    state(profile, wsl_version="2.7.3.0")
+    result = cli(profile, sim, "versions", "--json", "--policy", str(policy))
+    assert "known-issue" not in codes(doc_of(result))
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="a POSIX pseudo-terminal")
+def test_the_wizard_shows_the_known_bugs(profile: Path, sim: str) -> None:
+    from conftest import cli_env, run_in_pty
+
+    (profile / ".wslconfig").write_bytes(COMPLIANT)
+    state(profile, wsl_version="2.9.4.0")
+    env = cli_env({"WSLCONFIG_ASSISTANT_PROFILE": str(profile), "WSLCONFIG_ASSISTANT_WSL_EXE": sim,
+                   "TERM": "xterm-256color", "PROMPT_TOOLKIT_NO_CPR": "1"})
+    env.pop("CI", None)
+    code, printed = run_in_pty(["setup"], env)
+    text = printed.decode("utf-8", "replace").replace("\r\n", "\n")
+    assert code == 0, text
+    assert "warning [known-issue]" in text
+    assert "issues/40719" in text.replace("\n", "")
+
+
+# -- 14.8 no Windows drives to speed up -----------------------------------------------------------------
+
+def test_host_file_system_access_false_leaves_virtiofs_nothing(profile: Path) -> None:
+    (profile / ".wslconfig").write_bytes(COMPLIANT + b"hostFileSystemAccess=false\r\n")
+    result = run_cli("--config", profile / ".wslconfig", "validate", "--offline", "--json")
+    assert result.returncode == 0
+    found = finding(doc_of(result), "no-windows-drives")
+    assert found["severity"] == "warning"
+    assert found["line"] == 4
+    assert found["key"] == "wsl2.hostFileSystemAccess"
+    assert "no Windows drives" in found["message"]
+    assert found["fix"].startswith("wslconfig-assistant unset wsl2.hostFileSystemAccess")
+    fixed = run_cli("--config", profile / ".wslconfig", "unset", "wsl2.hostFileSystemAccess")
+    assert fixed.returncode == 0
+    again = run_cli("--config", profile / ".wslconfig", "validate", "--offline", "--json")
+    assert "no-windows-drives" not in codes(doc_of(again))
+
+
+@pytest.mark.parametrize("text", [b"hostFileSystemAccess=true\r\n", b""])
+def test_drives_mounted_no_finding(profile: Path, text: bytes) -> None:
+    (profile / ".wslconfig").write_bytes(COMPLIANT + text)
+    result = run_cli("--config", profile / ".wslconfig", "validate", "--offline", "--json")
+    assert "no-windows-drives" not in codes(doc_of(result))
+
+
+def test_no_drives_finding_only_when_virtiofs_is_the_goal(profile: Path, tmp_path: Path) -> None:
+    policy = tmp_path / "team.toml"
+    policy.write_text("[virtiofs]\nrequire = false\n", encoding="utf-8")
+    (profile / ".wslconfig").write_bytes(COMPLIANT + b"hostFileSystemAccess=false\r\n")
+    result = run_cli("--config", profile / ".wslconfig", "validate", "--offline", "--json", "--policy", policy)
+    assert "no-windows-drives" not in codes(doc_of(result))

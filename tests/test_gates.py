@@ -10,6 +10,9 @@ from wslconfig_assistant import devicehost
 from wslconfig_assistant.gates import GateFacts, evaluate_gates
 from wslconfig_assistant.policy import DEFAULT
 
+# The gates alone: known-issue advisories (advisories.py) have their own tests.
+GATES_ONLY = DEFAULT._replace(advisories="off")
+
 
 @pytest.fixture
 def no_install_dir(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
@@ -109,21 +112,21 @@ def test_table_and_inference(wsl: str, version: str | None, inferred: bool) -> N
 
 @pytest.mark.usefixtures("no_install_dir")
 def test_gates_pass_on_the_first_good_release() -> None:
-    gates, findings = evaluate_gates(GateFacts("2.8.9.0", "6.18.26.3-1", "wsl --version"), DEFAULT)
+    gates, findings = evaluate_gates(GateFacts("2.8.9.0", "6.18.26.3-1", "wsl --version"), GATES_ONLY)
     assert {g.name: g.ok for g in gates} == {"wsl": None, "kernel": True, "devicehost": True}
     assert findings == []
 
 
 @pytest.mark.usefixtures("no_install_dir")
 def test_gates_fail_on_old_versions_with_fixes() -> None:
-    _gates, findings = evaluate_gates(GateFacts("2.7.3.0", "6.6.114.1-1", "wsl --version"), DEFAULT)
+    _gates, findings = evaluate_gates(GateFacts("2.7.3.0", "6.6.114.1-1", "wsl --version"), GATES_ONLY)
     assert sorted(f.code for f in findings) == ["devicehost-too-old", "kernel-too-old"]
     assert all(f.severity == "error" and "wsl --update --pre-release" in f.fix for f in findings)
 
 
 @pytest.mark.usefixtures("no_install_dir")
 def test_kernel_ok_but_devicehost_old_is_explained() -> None:
-    _gates, findings = evaluate_gates(GateFacts("2.7.8.0", "6.18.33.1-1", "wsl --version"), DEFAULT)
+    _gates, findings = evaluate_gates(GateFacts("2.7.8.0", "6.18.33.1-1", "wsl --version"), GATES_ONLY)
     [finding] = findings
     assert finding.code == "devicehost-too-old"
     assert "new enough kernel" in finding.message
@@ -132,7 +135,7 @@ def test_kernel_ok_but_devicehost_old_is_explained() -> None:
 @pytest.mark.usefixtures("no_install_dir")
 @pytest.mark.parametrize("kernel", ["garbage", None, "6.18.26.3-microsoft-standard-WSL2"])
 def test_undecidable_kernel_fails_closed(kernel: str | None) -> None:
-    gates, findings = evaluate_gates(GateFacts("2.9.4.0", kernel, "wsl --version"), DEFAULT)
+    gates, findings = evaluate_gates(GateFacts("2.9.4.0", kernel, "wsl --version"), GATES_ONLY)
     assert next(g for g in gates if g.name == "kernel").ok is None
     assert [f.code for f in findings] == ["version-unknown"]
 
@@ -140,10 +143,10 @@ def test_undecidable_kernel_fails_closed(kernel: str | None) -> None:
 @pytest.mark.usefixtures("no_install_dir")
 def test_custom_kernel_is_judged_by_the_running_kernel_only() -> None:
     custom = "C:\\wsl\\bzImage"
-    _gates, unknown = evaluate_gates(GateFacts("2.9.4.0", "6.18.35.2-1", "wsl --version", custom), DEFAULT)
+    _gates, unknown = evaluate_gates(GateFacts("2.9.4.0", "6.18.35.2-1", "wsl --version", custom), GATES_ONLY)
     assert [f.code for f in unknown] == ["version-unknown"]
     gates, old = evaluate_gates(
-        GateFacts("2.9.4.0", "6.18.35.2-1", "wsl --version", custom, "6.6.87.2-microsoft-standard-WSL2"), DEFAULT)
+        GateFacts("2.9.4.0", "6.18.35.2-1", "wsl --version", custom, "6.6.87.2-microsoft-standard-WSL2"), GATES_ONLY)
     assert [f.code for f in old] == ["kernel-too-old"]
     assert next(g for g in gates if g.name == "kernel").version == "6.6.87.2-microsoft-standard-WSL2"
 
@@ -151,14 +154,14 @@ def test_custom_kernel_is_judged_by_the_running_kernel_only() -> None:
 @pytest.mark.usefixtures("no_install_dir")
 def test_shutdown_required_when_the_running_kernel_is_not_the_installed_one() -> None:
     facts = GateFacts("2.9.4.0", "6.18.35.2-1", "wsl --version", None, "6.6.114.1-microsoft-standard-WSL2")
-    _gates, findings = evaluate_gates(facts, DEFAULT)
+    _gates, findings = evaluate_gates(facts, GATES_ONLY)
     assert [(f.code, f.severity) for f in findings] == [("shutdown-required", "warning")]
     same = facts._replace(running_kernel="6.18.35.2-microsoft-standard-WSL2")
-    assert evaluate_gates(same, DEFAULT)[1] == []
+    assert evaluate_gates(same, GATES_ONLY)[1] == []
 
 
 @pytest.mark.usefixtures("no_install_dir")
 def test_policy_minimums_are_used() -> None:
-    strict = DEFAULT._replace(min_kernel="6.18.35.2-1", min_devicehost="1.2.48-0")
+    strict = GATES_ONLY._replace(min_kernel="6.18.35.2-1", min_devicehost="1.2.48-0")
     _gates, findings = evaluate_gates(GateFacts("2.8.9.0", "6.18.26.3-1", "wsl --version"), strict)
     assert sorted(f.code for f in findings) == ["devicehost-too-old", "kernel-too-old"]

@@ -314,7 +314,7 @@ def machine(tmp_path: Path, profile: Path, config: Path, sim: str) -> Machine:
     policy.write_text(POLICY, encoding="utf-8")
     state = tmp_path / "sim" / "state.json"
     state.parent.mkdir()
-    state.write_text(json.dumps({"wsl_version": "2.8.11.0"}), encoding="utf-8")
+    state.write_text(json.dumps({"wsl_version": "3.0.1.0"}), encoding="utf-8")
     env = {"WSLCONFIG_ASSISTANT_SIM_STATE": str(state), "WSLCONFIG_ASSISTANT_WSL_EXE": sim}
     return Machine(profile, config, policy, state, env)
 

@@ -46,7 +46,29 @@ def _required(evaluation: Evaluation, policy: Policy) -> list[Finding]:
     return found
 
 
+def _no_drives(evaluation: Evaluation) -> list[Finding]:
+    """`no-windows-drives`: with hostFileSystemAccess=false WSL mounts no Windows drive, so virtiofs (the
+    way drives are mounted) has nothing to speed up (WslCoreVm.cpp adds drvfs devices only when
+    EnableHostFileSystemAccess)."""
+    access = evaluation.settings.get("wsl2.hostfilesystemaccess")
+    if access is None or access.value is not False:
+        return []
+    return [Finding.make(
+        "no-windows-drives",
+        f"hostFileSystemAccess={access.text} on line {access.entry.line}: WSL mounts no Windows drives, so "
+        "virtiofs has nothing to speed up",
+        "wslconfig-assistant unset wsl2.hostFileSystemAccess   (or drop the virtiofs goal from the policy: "
+        "[virtiofs] require = false)",
+        key="wsl2.hostFileSystemAccess",
+        line=access.entry.line,
+    )]
+
+
 def _virtiofs(evaluation: Evaluation) -> list[Finding]:
+    return _virtiofs_on(evaluation) + _no_drives(evaluation)
+
+
+def _virtiofs_on(evaluation: Evaluation) -> list[Finding]:
     settings = evaluation.settings
     virtiofs = settings.get("wsl2.virtiofs")
     if virtiofs is None or virtiofs.value is not True:

@@ -41,6 +41,8 @@ WARNING_CODES = frozenset(
         "memory-no-swiotlb",
         "encoding-mixed-eol",
         "control-character",
+        "known-issue",
+        "no-windows-drives",
     }
 )
 INFO_CODES = frozenset({"setting-ignored", "encoding-note"})

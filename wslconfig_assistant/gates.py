@@ -101,6 +101,13 @@ def evaluate_gates(facts: GateFacts, policy: Policy) -> tuple[list[Gate], list[F
     kernel_ok = any(g.name == "kernel" and g.ok for g in gates)
     findings.extend(_devicehost_findings(gates[-1], facts, kernel_ok=kernel_ok))
 
+    if policy.require_virtiofs and facts.wsl:  # known bugs of the fast path matter when it is the goal
+        from wslconfig_assistant import advisories  # noqa: PLC0415
+
+        met = all(g.ok for g in gates if g.minimum is not None)
+        installed = advisories.Installed(facts.wsl, devicehost.version, devicehost.inferred)
+        findings.extend(advisories.findings(installed, policy.advisories, minimums_met=met))
+
     if facts.running_kernel and not facts.custom_kernel:
         gates.append(Gate("running-kernel", facts.running_kernel, "wsl -e uname -r", None, None))
         if facts.kernel and not _same_kernel(facts.running_kernel, facts.kernel):

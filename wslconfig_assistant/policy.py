@@ -36,6 +36,7 @@ class Policy(NamedTuple):
     strict: bool = False
     required: tuple[Requirement, ...] = ()  # further keys the .wslconfig must set
     source: str | None = None  # the policy file it came from; None: the contract's default
+    advisories: str = "warning"  # known virtiofs bugs (advisories.py): "warning", "error" or "off"
 
 
 DEFAULT = Policy()

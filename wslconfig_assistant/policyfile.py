@@ -39,7 +39,7 @@ INIT_FIX = "compare with the template: wslconfig-assistant policy init NEW.toml"
 class Field(NamedTuple):
     table: str
     key: str
-    kind: str  # bool | size | kernel | devicehost | channel
+    kind: str  # bool | size | kernel | devicehost | channel | level
     default: object  # as written in TOML by `policy init`
     comment: tuple[str, ...]  # the lines above it in the template
 
@@ -63,6 +63,10 @@ FIELDS: tuple[Field, ...] = (
     Field("update", "channel", "channel", DEFAULT.channel, (
         '"pre-release": wsl --update --pre-release;  "stable": wsl --update.',
     )),
+    Field("advisories", "level", "level", DEFAULT.advisories, (
+        'Known virtiofs bugs of the installed WSL/DeviceHost (finding known-issue):',
+        '"warning", "error" (fails validate) or "off".',
+    )),
 )
 
 TABLE_COMMENTS: dict[str, tuple[str, ...]] = {
@@ -76,7 +80,7 @@ TABLE_COMMENTS: dict[str, tuple[str, ...]] = {
     ),
 }
 
-TABLES = ("virtiofs", "memory", "versions", "update", REQUIRE)
+TABLES = ("virtiofs", "memory", "versions", "update", "advisories", REQUIRE)
 
 
 def load_policy(path: str) -> Policy:
@@ -203,6 +207,13 @@ def _set_field(policy: Policy, field: Field, value: object, source: str) -> Poli
         return policy._replace(memory_floor=_size(value, where, source))
     if not isinstance(value, str):
         raise _bad(source, where, f"must be a string, not {_type(value)}", f'{field.key} = "{field.default}"')
+    if field.kind == "level":
+        from wslconfig_assistant.advisories import LEVELS  # noqa: PLC0415
+
+        if value not in LEVELS:
+            raise _bad(source, where, f"{value!r} is not an advisory level",
+                       _did_you_mean(value, LEVELS, 'use "warning", "error" or "off"'))
+        return policy._replace(advisories=value)
     if field.kind == "channel":
         if value not in CHANNELS:
             raise _bad(source, where, f"{value!r} is not an update channel",

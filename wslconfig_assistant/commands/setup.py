@@ -216,6 +216,11 @@ def _show_state(screen: Screen, ctx: Context, doc: ConfigDocument, *, policy: Po
         assert versions.gates is not None  # noqa: S101 - read together with the report
         for line, style in _gate_lines(versions.gates):
             screen.say(line, style)
+        # What the gate lines cannot say: a known bug of this version, WSL's kernel-patch warning, a key or
+        # value newer than this WSL.
+        for line, style in _finding_lines(sorted((f for f in versions.findings if f.code not in _VERSION_CODES),
+                                                 key=sort_key)):
+            screen.say(line, style)
 
 
 def _finding_lines(findings: list[Finding]) -> list[tuple[str, str | None]]:
