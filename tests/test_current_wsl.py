@@ -161,7 +161,7 @@ def test_the_version_call_carrying_the_warning(profile: Path, tmp_path: Path) ->
     assert result.returncode == 1
     patch = finding(doc_of(result), "kernel-patch-missing")
     assert "`wsl --version`" in patch["message"]
-    assert "wsl --update" in patch["fix"]
+    assert f"{exe} --update --pre-release" in patch["fix"]  # the wsl.exe given, as printed commands run
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="the fake wsl.exe is a #! script")

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from wslconfig_assistant import commandline
 from wslconfig_assistant.findings import Finding
 
 LEVELS = ("warning", "error", "off")
@@ -99,9 +100,6 @@ def affecting(installed: Installed) -> list[Advisory]:
     return found
 
 
-UPDATE = "wsl --update --pre-release, then wsl --shutdown"
-
-
 def findings(installed: Installed, level: str, *, minimums_met: bool) -> list[Finding]:
     """`known-issue` findings for the rows that affect this machine, at the policy's level."""
     if level == "off":
@@ -116,7 +114,8 @@ def findings(installed: Installed, level: str, *, minimums_met: bool) -> list[Fi
             "known-issue",
             f"{lead}: {row.problem} ({row.link}); fixed in {row.fixed_in}",
             # Not `apply`: it updates only for a failed minimum, and this machine may meet them all.
-            f"update WSL (fixed in {row.fixed_in}): {UPDATE}",
+            f"update WSL (fixed in {row.fixed_in}): {commandline.wsl('--update', '--pre-release')}, "
+            f"then {commandline.wsl('--shutdown')}",
             severity="error" if level == "error" else "warning",
         ))
     return found

@@ -57,8 +57,7 @@ def _no_drives(evaluation: Evaluation) -> list[Finding]:
         "no-windows-drives",
         f"hostFileSystemAccess={access.text} on line {access.entry.line}: WSL mounts no Windows drives, so "
         "virtiofs has nothing to speed up",
-        "wslconfig-assistant unset wsl2.hostFileSystemAccess   (or drop the virtiofs goal from the policy: "
-        "[virtiofs] require = false)",
+        commandline.ours("unset", "wsl2.hostFileSystemAccess"),
         key="wsl2.hostFileSystemAccess",
         line=access.entry.line,
     )]
