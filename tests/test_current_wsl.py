@@ -5,6 +5,7 @@ hostile stand-in where the simulator cannot say what a real wsl.exe might)."""
 from __future__ import annotations
 
 import json
+import shlex
 import stat
 import sys
 from pathlib import Path
@@ -332,8 +333,10 @@ def test_host_file_system_access_false_leaves_virtiofs_nothing(profile: Path) ->
     assert found["line"] == 4
     assert found["key"] == "wsl2.hostFileSystemAccess"
     assert "no Windows drives" in found["message"]
-    assert found["fix"].startswith("wslconfig-assistant unset wsl2.hostFileSystemAccess")
-    fixed = run_cli("--config", profile / ".wslconfig", "unset", "wsl2.hostFileSystemAccess")
+    argv = shlex.split(found["fix"])  # the fix runs as printed
+    assert argv[0] == "wslconfig-assistant"
+    assert argv[-2:] == ["unset", "wsl2.hostFileSystemAccess"]
+    fixed = run_cli(*argv[1:])
     assert fixed.returncode == 0
     again = run_cli("--config", profile / ".wslconfig", "validate", "--offline", "--json")
     assert "no-windows-drives" not in codes(doc_of(again))
