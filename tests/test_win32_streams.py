@@ -54,9 +54,9 @@ def test_junit_is_utf8_xml_whatever_the_console(config: Path, machine: FakeWindo
     assert result.returncode == 1, result.stderr
     assert result.stdout.startswith(b'<?xml version="1.0" encoding="UTF-8"?>')
     root = ET.fromstring(result.stdout)  # noqa: S314 - our own output; raises on bytes that are not UTF-8
-    names = [case.get("name") for case in root.iter("testcase")]
-    assert f"compliance of {config}" in names
-    assert "Zoë" in result.stdout.decode("utf-8")
+    # The path survives as characters, wherever the report puts it (outputs' business).
+    texts = [v for e in root.iter() for v in (*e.attrib.values(), e.text or "")]
+    assert any(str(config) in text for text in texts)
 
 
 @pytest.mark.parametrize("machine", MACHINES.values(), ids=MACHINES.keys())

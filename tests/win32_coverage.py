@@ -1,6 +1,6 @@
 """The share of the product's win32 branches that the Linux suite runs (TESTING.md, "Windows").
 
-    python tests/win32_coverage.py            # the tests that run code as win32 (see TESTS)
+    python tests/win32_coverage.py            # the tests that run code as win32 (see win32_tests)
     python tests/win32_coverage.py tests/...  # or these
 
 A win32 branch is a block of code that runs only when ``sys.platform == "win32"``, found in the
@@ -30,9 +30,13 @@ from typing import NamedTuple
 
 REPO = Path(__file__).resolve().parents[1]
 PACKAGE = REPO / "wslconfig_assistant"
-# The tests that run code with sys.platform as "win32" (the fake, or a patched platform).
-TESTS = ["tests/test_fakewin.py", "tests/test_win32_matrix.py", "tests/test_win32_streams.py",
-         "tests/test_locate.py", "tests/test_safewrite.py"]
+# The tests that run code with sys.platform as "win32": those using the fake, or patching the platform.
+_MARKS = ("fake_windows", "run_cli_as_windows", '"platform", "win32"')
+
+
+def win32_tests() -> list[str]:
+    return sorted(str(p.relative_to(REPO)) for p in (REPO / "tests").glob("test_*.py")
+                  if p.name != "test_windows.py" and any(m in p.read_text(encoding="utf-8") for m in _MARKS))
 
 
 class Block(NamedTuple):
@@ -100,7 +104,8 @@ def run_suite(tests: list[str], data: Path) -> None:
 def main(argv: list[str]) -> int:
     import coverage
 
-    tests = argv or TESTS
+    tests = argv or win32_tests()
+    print("tests:", " ".join(tests))
     with tempfile.TemporaryDirectory() as folder:
         data = Path(folder) / ".coverage"
         run_suite(tests, data)
