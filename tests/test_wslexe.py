@@ -381,6 +381,24 @@ def test_a_leftover_child_holding_the_pipe_does_not_stall(tmp_path: Path, home: 
         os.kill(int(pidfile.read_text(encoding="ascii")), 9)
 
 
+@posix_only
+def test_a_leftover_child_that_keeps_printing_does_not_stall(tmp_path: Path, home: Path) -> None:
+    """Issue 10.11: wsl.exe exits but leaves a child holding the pipe, printing every 0.3 s. It was read
+    until the timeout and reported as one; now it is read for a short grace period after the exit."""
+    pidfile = tmp_path / "child"
+    exe = wrapper(tmp_path / "chatty.exe",
+                  f'(while :; do echo tick; sleep 0.3; done) &\necho $! > "{pidfile}"\necho done')
+    start = time.monotonic()
+    try:
+        result = run_wsl(exe, [], timeout=20)
+        elapsed = time.monotonic() - start
+        assert elapsed < 8, elapsed  # grace 1 s (+ the machine's slowness), not the 20 s timeout
+        assert result.exit_code == 0
+        assert result.output.startswith("done\n") or "done\n" in result.output
+    finally:
+        os.kill(int(pidfile.read_text(encoding="ascii")), 9)
+
+
 def test_flood_is_bounded(sim16: str, home: Path) -> None:
     write_state(home, update_failure="flood")
     limit = 1 << 20

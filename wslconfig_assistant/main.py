@@ -476,13 +476,32 @@ def _safe_streams() -> None:
                 reconfigure(encoding=encoding, errors="backslashreplace")
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, *, _exiting: bool = False) -> int:
+    """The CLI; ``_exiting``: the process ends right after (entry), so a Ctrl-C that comes once the
+    work is done is ignored rather than left to Python's default handler (a traceback at exit)."""
+    try:
+        from wslconfig_assistant import interrupts, safestreams  # noqa: PLC0415
+
+        # A reader that hangs up (`| head -1`) or a closed stdout (`>&-`) changes nothing the command
+        # does, nor its exit code: printing stops, the work goes on (safestreams.py).
+        safestreams.guard()
+        previous = interrupts.install()
+        try:
+            return _main(argv)
+        finally:
+            interrupts.restore(previous, ignore=_exiting)
+            safestreams.settle()
+    except KeyboardInterrupt:  # before _main's own handler is in place, or during the clean-up
+        return _interrupted()
+
+
+def _main(argv: Sequence[str] | None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     json_mode = _wants_json(argv)
-    _safe_streams()
     command = _command_in(argv)
-    parser = build_parser(command)
     try:
+        _safe_streams()
+        parser = build_parser(command)
         args = parser.parse_args(argv)
         if args.command is None:
             _bare_call(parser, args, json_mode)
@@ -491,32 +510,35 @@ def main(argv: Sequence[str] | None = None) -> int:
         _report_error(exc, json_mode, command, _config_in(argv), _report_format(argv, command))
         return exc.exit_code
     except KeyboardInterrupt:
-        sys.stderr.write(f"{PROG}: interrupted; nothing was half-written\n")
-        return ExitCode.INTERRUPTED
-    except OSError as exc:
-        if not _reader_left(exc):
-            raise
-        # `wslconfig-assistant show | head`: the reader left; that is not our failure.
-        sys.stderr.close()
-        return ExitCode.OK
+        return _interrupted()
+    except Exception:
+        from wslconfig_assistant import interrupts  # noqa: PLC0415
+
+        if interrupts.received():  # e.g. a lock broken by the KeyboardInterrupt: still Ctrl-C
+            return _interrupted()
+        raise
 
 
-def _reader_left(exc: OSError) -> bool:
-    """Whether ``exc`` says stdout's reader went away. On Windows a write to a pipe whose reader closed
-    fails with ERROR_NO_DATA, which the C runtime reports as EINVAL: an OSError(22), not BrokenPipeError
-    (winapi.ERROR_NO_DATA). Told apart from any other EINVAL by stdout failing too."""
-    if isinstance(exc, BrokenPipeError):
-        return True
-    import errno  # noqa: PLC0415 - only on this path
+def _interrupted() -> int:
+    # Every write is atomic (safewrite.py): a file is the old bytes or the new, never a mix. What
+    # was written in full before the Ctrl-C is said, so that nobody believes it was not.
+    safewrite = sys.modules.get("wslconfig_assistant.safewrite")
+    written = list(getattr(safewrite, "WRITTEN", []))
+    from wslconfig_assistant.findings import visible  # noqa: PLC0415
 
-    if sys.platform != "win32" or exc.errno != errno.EINVAL:
-        return False
-    try:
-        sys.stdout.flush()
-    except OSError:
-        return True
-    return False
+    for result in written:
+        kept = f" (the previous content is in {visible(str(result.backup.path))})" if result.backup else ""
+        sys.stderr.write(f"{PROG}: {visible(str(result.path))} had been written in full{kept}\n")
+    sys.stderr.write(f"{PROG}: interrupted; nothing was half-written\n")
+    return ExitCode.INTERRUPTED
 
 
 def entry() -> NoReturn:
-    sys.exit(main())
+    code = main(_exiting=True)
+    if code == ExitCode.INTERRUPTED:
+        # CPython remembers a KeyboardInterrupt raised inside a string eval() (namedtuple builds
+        # its classes that way, so a Ctrl-C during a lazy import can land there) as "unhandled",
+        # even once caught, and then ends the process by SIGINT instead of exit 130. Everything is
+        # flushed and settled (main's finally); nothing is left for the interpreter's finalization.
+        os._exit(code)
+    sys.exit(code)

@@ -116,6 +116,10 @@ class WriteResult(NamedTuple):
     backup: Backup | None  # None when there was no original file (or, from restore, nothing to write)
 
 
+# Every write this process completed, so that a Ctrl-C reported later can say what was written.
+WRITTEN: list[WriteResult] = []
+
+
 def _checkpoint(name: str) -> None:
     """Test hook for the crash tests; inert unless WSLCONFIG_ASSISTANT_FAULT is set.
 
@@ -206,7 +210,8 @@ def _write_locked(config_path: Path, new: bytes, *, expected: bytes | None, reas
         # Also runs on Ctrl-C and any other BaseException, which then propagates.
         if tmp is not None and not replaced:
             _remove_quietly(tmp)
-    return WriteResult(target, backup)
+    WRITTEN.append(WriteResult(target, backup))
+    return WRITTEN[-1]
 
 
 def _resolve_for_write(config_path: Path) -> Path:

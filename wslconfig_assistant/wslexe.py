@@ -31,6 +31,7 @@ import time
 from collections.abc import Sequence
 from typing import IO, NamedTuple, TextIO
 
+from wslconfig_assistant import interrupts
 from wslconfig_assistant.errors import UsageError, WslError
 from wslconfig_assistant.output import is_terminal
 
@@ -96,6 +97,7 @@ _CHUNK = 64 * 1024
 _QUEUE_CHUNKS = 16  # chunks in flight between the reader threads and the collector: memory stays bounded
 _TICK = 0.1  # seconds between spinner frames
 _EXIT_GRACE = 0.5  # after wsl.exe exits, how long a pipe held open by a leftover child may stay quiet
+_EXITED_READ = 1.0  # after wsl.exe exits, how long a leftover child that keeps printing is read at most
 _KILL_GRACE = 2.0  # after a kill, how long to wait for the pipes to close
 _DETECT_SAMPLE = 4096
 _TAIL_BYTES = 16 * 1024  # kept from the end of a flood, for the error message
@@ -539,10 +541,18 @@ def _collect(proc: subprocess.Popen[bytes], deadline: float, max_output: int,
              echo: _Echo | None) -> tuple[tuple[_Capture, _Capture], bool]:
     sink: queue.Queue[tuple[int, bytes]] = queue.Queue(maxsize=_QUEUE_CHUNKS)
     captures = (_Capture(max_output), _Capture(max_output))
-    for index, pipe in enumerate((proc.stdout, proc.stderr)):
-        assert pipe is not None  # noqa: S101 - both are PIPE above
-        threading.Thread(target=_pump, args=(pipe, index, sink), daemon=True).start()
+    # A Ctrl-C inside Thread.start() can break its lock (RuntimeError instead of KeyboardInterrupt):
+    # held back until both readers run, then raised here, where run_wsl kills the tree as for any.
+    with interrupts.deferred():
+        if os.environ.get("WSLCONFIG_ASSISTANT_FAULT") == "wsl-readers":
+            from wslconfig_assistant.safewrite import _checkpoint  # noqa: PLC0415 - test hook only
+
+            _checkpoint("wsl-readers")
+        for index, pipe in enumerate((proc.stdout, proc.stderr)):
+            assert pipe is not None  # noqa: S101 - both are PIPE above
+            threading.Thread(target=_pump, args=(pipe, index, sink), daemon=True).start()
     open_pipes, timed_out, stop_at, last_data = 2, False, deadline, time.monotonic()
+    exited_at: float | None = None
     while open_pipes:
         now = time.monotonic()
         if now >= stop_at:
@@ -550,8 +560,12 @@ def _collect(proc: subprocess.Popen[bytes], deadline: float, max_output: int,
                 break  # killed, yet something still holds a pipe open: give up on it
             timed_out, stop_at = True, now + _KILL_GRACE
             _kill_tree(proc)
-        elif proc.poll() is not None and now - last_data > _EXIT_GRACE:
-            break  # wsl.exe has exited; a leftover child holds the pipe open but prints nothing
+        elif proc.poll() is not None:
+            exited_at = exited_at or now
+            # wsl.exe has exited; a leftover child holds the pipe open, quiet or still printing:
+            # what wsl.exe said is in, so wait no longer for a pipe that may never close.
+            if now - last_data > _EXIT_GRACE or now - exited_at > _EXITED_READ:
+                break
         try:
             index, chunk = sink.get(timeout=max(min(_TICK, stop_at - now), 0.001))
         except queue.Empty:
