@@ -248,11 +248,14 @@ def test_sigint_at_random_moments_is_always_130_with_the_file_intact(tmp_path: P
     """A bounded loop of real signals over a whole `apply --shutdown`: each run ends in 130 (or, when
     the signal came too late, the normal 0), never a traceback; the file is the old bytes or the new."""
     machine = Machine(tmp_path)
-    machine.sim(wsl_version=NEWEST)
     rng = random.Random(10_12)  # noqa: S311 - timings, not secrets
     outcomes = {0: 0, 130: 0}
     old = OLD_CONFIG.encode()
-    for _ in range(30):
+    for round_ in range(30):
+        # A state file of its own each round: a wsl.exe of the round before, still ending, cannot
+        # write its call into this one and make the wait below end too early.
+        machine.state = tmp_path / f"sim-state-{round_}.json"
+        machine.sim(wsl_version=NEWEST)
         machine.write(OLD_CONFIG)
         proc = subprocess.Popen([*CLI, "apply", "--shutdown", "--no-update"], env=cli_env(machine.env()),
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True)
@@ -273,8 +276,6 @@ def test_sigint_at_random_moments_is_always_130_with_the_file_intact(tmp_path: P
         if proc.returncode == 130:
             assert "interrupted; nothing was half-written" in err
             assert ("had been written in full" in err) == (content != old)  # the message is true
-        machine.state.unlink()
-        machine.sim(wsl_version=NEWEST)
     assert outcomes[130] > 0, outcomes
 
 
