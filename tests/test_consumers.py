@@ -377,3 +377,17 @@ def test_a_run_that_stops_writes_a_valid_report(cli_on: Run, config: Path, tmp_p
     assert error.get("type") == f"exit-{stop}"
     assert error.get("message") in result.stderr
     assert (suite.get("tests"), suite.get("errors"), suite.get("failures")) == ("1", "1", "0")
+
+
+def test_lf_lines_match_a_count_from_the_start() -> None:
+    """linenumbers.lf_lines sweeps once (a count per line was quadratic on big files); same answer."""
+    from wslconfig_assistant import linenumbers, reader
+
+    text = "[wsl2]\r" + "".join(f"k{n}=v\r{'x' * n}=1\r\n\r\n# c\rbad {n}\n" for n in range(50))
+    parsed = reader.parse(text)
+    mapping = linenumbers.lf_lines(text, parsed)
+    assert len(mapping) > 100
+    for entry in parsed.entries:
+        assert mapping[entry.first_line] == text.count("\n", 0, entry.key_start) + 1
+    for problem in parsed.problems:
+        assert mapping[problem.line] == text.count("\n", 0, problem.line_start) + 1

@@ -30,7 +30,14 @@ def lf_lines(text: str, parsed: ParseResult | None) -> dict[int, int]:
         starts.setdefault(header.line, header.line_start)
     for problem in parsed.problems:
         starts.setdefault(problem.line, problem.line_start)
-    return {line: text.count("\n", 0, offset) + 1 for line, offset in starts.items()}
+    # One sweep in offset order (a count from the start for each line would be quadratic).
+    mapping: dict[int, int] = {}
+    lf_line, at = 1, 0
+    for offset, line in sorted((offset, line) for line, offset in starts.items()):
+        lf_line += text.count("\n", at, offset)
+        at = offset
+        mapping[line] = lf_line
+    return mapping
 
 
 def shown_line(line: int | None, mapping: dict[int, int]) -> tuple[int | None, str]:
