@@ -33,7 +33,8 @@ GIB = 1 << 30
 # The names winapi exports that are calls (patched); constants and pure helpers stay real.
 FAKED = ("total_physical_memory", "host_sleep_seconds", "kill_process_tree", "console_mode", "set_console_mode",
          "console_output_code_page", "oem_code_page", "registry_value", "expand_environment_strings",
-         "lock_first_byte", "unlock_first_byte", "try_lock_first_byte")
+         "lock_first_byte", "unlock_first_byte", "try_lock_first_byte", "replace_file", "probe_write_access")
+FILE_ATTRIBUTE_HIDDEN = 0x2
 
 
 @dataclass
@@ -53,6 +54,10 @@ class FakeWindows:
     ansi_cp: int = 1252  # GetACP: what Python writes redirected streams in (see main)
     # --- registry: (hive, subkey, name), all lower case (names are case-insensitive) -> (value, type)
     registry: dict[tuple[str, str, str], tuple[object, int]] = field(default_factory=dict)
+    # --- files: what NTFS keeps per file and Linux does not, keyed by the file itself (device, inode), so a
+    # rename over a path (MoveFileEx: os.replace) brings a file without them, as on Windows.
+    file_attributes: dict[tuple[int, int], int] = field(default_factory=dict)
+    file_acl: dict[tuple[int, int], tuple[str, ...]] = field(default_factory=dict)  # e.g. ("deny-write",)
 
     # -- memory and processes -------------------------------------------------------------------
 
@@ -163,6 +168,38 @@ class FakeWindows:
             return False
         return True
 
+    # -- files: attributes, security, replacing ---------------------------------------------------
+
+    @staticmethod
+    def _file_key(path: str) -> tuple[int, int]:
+        st = os.stat(path)
+        return st.st_dev, st.st_ino
+
+    def set_file_security(self, path: str, *, attributes: int = 0, acl: tuple[str, ...] = ()) -> None:
+        key = self._file_key(path)
+        self.file_attributes[key] = attributes
+        self.file_acl[key] = acl
+
+    def file_security(self, path: str) -> tuple[int, tuple[str, ...]]:
+        key = self._file_key(path)
+        return self.file_attributes.get(key, 0), self.file_acl.get(key, ())
+
+    def replace_file(self, replaced: str, replacement: str) -> None:
+        # ReplaceFileW: "the caller must have write access to the file to be replaced" (else
+        # ERROR_ACCESS_DENIED); the replacement takes the name, keeps its own file ID ("the resulting file
+        # has the same file ID as the replacement file") and gets the replaced file's attributes and DACL.
+        attributes, acl = self.file_security(replaced)
+        if "deny-write" in acl:
+            raise _winerror(PermissionError(13, "Access is denied", replaced), 5)
+        os.replace(replacement, replaced)
+        self.set_file_security(replaced, attributes=attributes, acl=acl)
+
+    def probe_write_access(self, path: str) -> None:
+        # CreateFileW(GENERIC_WRITE): a DACL denying write fails with ERROR_ACCESS_DENIED (5).
+        if "deny-write" in self.file_security(path)[1]:
+            raise _winerror(PermissionError(13, "Access is denied", path), 5)
+        os.close(os.open(path, os.O_WRONLY))
+
     # -- serialising, for a process of its own --------------------------------------------------
 
     def to_json(self) -> str:
@@ -182,6 +219,11 @@ class FakeWindows:
         for hive, subkey, name, value, kind in data.get("registry", []):
             machine.registry[(hive, subkey, name)] = (value, kind)
         return machine
+
+
+def _winerror(exc: OSError, code: int) -> OSError:
+    exc.winerror = code  # type: ignore[attr-defined]  # what Python sets on Windows
+    return exc
 
 
 # Standard modules that read sys.platform when they are imported (subprocess would look for _winapi):

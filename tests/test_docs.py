@@ -35,7 +35,7 @@ SETUP_COMMANDS = (
 )
 SHOWN_CONFIG = "C:\\Users\\me\\.wslconfig"
 SIM_WSL = "2.7.11.0"
-BACKUP_ID = re.compile(r"\d{8}T\d{6}\.\d{6}Z(?:-[0-9a-f]{12})?")
+BACKUP_ID = re.compile(r"\d{8}T\d{6}\.\d{6}Z(?:-[0-9a-f]{64}|-[0-9a-f]{12})?")
 # `wslconfig-assistant` as a program name (not part of wslconfig-assistant-wsl-sim or a backups folder).
 INVOCATION = re.compile(r"(?:^|(?<=[\s(`]))wslconfig-assistant(?:\.exe)?(?=[\s`]|$)([^|#;>)`\"\n]*)")
 

@@ -117,7 +117,7 @@ def test_write_over_existing_keeps_exact_backup(cfg: Path) -> None:
     assert backup.path.read_bytes() == OLD
     assert backup.sha256 == hashlib.sha256(OLD).hexdigest()
     assert backup.size == len(OLD)
-    assert backup.path.name == f"{backup.id}-{backup.sha256[:12]}.wslconfig"
+    assert backup.path.name == f"{backup.id}-{backup.sha256}..wslconfig"  # the exact name: ".wslconfig"
     assert backup.created.utcoffset() is not None
     assert backup.created.strftime("%Y%m%dT%H%M%S.%fZ") == backup.id
     assert list_backups(cfg) == [backup]

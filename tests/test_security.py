@@ -500,15 +500,17 @@ def test_backups_are_readable_only_by_the_user(machine: Machine, umask: int) -> 
 
 
 @pytest.mark.skipif(not POSIX, reason="Windows: no mode bits; backups inherit the profile folder's ACL")
-def test_a_backups_folder_left_open_is_made_private(machine: Machine) -> None:
+def test_a_backups_folder_left_open_is_used_as_it_is(machine: Machine) -> None:
+    """Never a chmod of a folder the assistant did not create (issue 10.6): each backup is 0600 itself."""
     machine.config.write_bytes(b"[wsl2]\nmemory=4GB\n")  # an original, so a backup is taken
     folder = machine.profile / ".wslconfig-assistant-backups"
     folder.mkdir()
     folder.chmod(0o777)
     result = run_cli("--config", machine.config, "set", "wsl2.memory", "8GB", env=machine.env)
     assert result.returncode == 0, result.stderr
-    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
-    assert len(list(folder.iterdir())) == 1
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o777
+    [backup] = folder.iterdir()
+    assert stat.S_IMODE(backup.stat().st_mode) == 0o600
 
 
 # -- 5. no secret leaks, no traceback ---------------------------------------------------------

@@ -89,13 +89,29 @@ _RANDOM_PART = r"[a-z0-9_]{1,64}"  # mkstemp's alphabet; no dot, so ".x." never 
 
 # Fixed width, so sorting the strings sorts by time.
 _ID_FORMAT = "%Y%m%dT%H%M%S.%fZ"
-# <id>-<sha256 prefix>.<the file's name without its leading dot>: several files can keep
-# backups in one folder (.wslconfig and a policy file beside it) without mixing them up.
-_BACKUP_NAME = re.compile(r"(?P<id>\d{8}T\d{6}\.\d{6}Z)-(?P<sha>[0-9a-f]{12})\.(?P<target>.+)")
+# <id>-<sha256 of the content>.<the file's exact name>: several files keep backups in one folder
+# (.wslconfig, a sibling "wslconfig", a policy file) and each one's backups carry its whole name, so none
+# can be taken for another's. The full digest in the name lets `backups` list from metadata alone.
+_BACKUP_NAME = re.compile(r"(?P<id>\d{8}T\d{6}\.\d{6}Z)-(?P<sha>[0-9a-f]{64})\.(?P<name>.+)")
+# Before 0.2: <id>-<first 12 digits>.<the name without its leading dots> (".wslconfig" and "wslconfig"
+# shared "wslconfig"). Still listed, restored and pruned, for the file they can only belong to.
+_LEGACY_NAME = re.compile(r"(?P<id>\d{8}T\d{6}\.\d{6}Z)-(?P<sha>[0-9a-f]{12})\.(?P<name>.+)")
+# A backup is a copy of a .wslconfig or a policy file: anything larger in the folder is not one of ours
+# (never listed, read or restored), and a file this large is not backed up (the write is refused).
+MAX_BACKUP_BYTES = 16 << 20
 
 
-def _tag(config_path: Path) -> str:
-    return config_path.name.lstrip(".") or "wslconfig"
+def _legacy_tag(name: str) -> str:
+    return name.lstrip(".") or "wslconfig"
+
+
+def _owns_legacy_backups(config_path: Path) -> bool:
+    """Old-style backups named ``T`` belong to ``config_path`` unless a sibling spelled differently (".T"
+    against "T") exists: then they could be either file's, and restore must not guess."""
+    tag = _legacy_tag(config_path.name)
+    others = {tag, f".{tag}"} - {config_path.name}
+    return not any(os.path.lexists(config_path.parent / other) for other in others)
+
 
 # A Windows sharing violation (an editor or sync tool holding the file) is
 # usually over in well under a second: retry for about one second in total.
@@ -108,7 +124,7 @@ class Backup(NamedTuple):
     path: Path
     created: datetime.datetime  # aware, UTC
     size: int
-    sha256: str  # hex digest of the backed-up bytes
+    sha256: str  # hex digest of the backed-up bytes, from the name (12 digits for a backup made before 0.2)
 
 
 class WriteResult(NamedTuple):
@@ -178,6 +194,8 @@ def _write_locked(config_path: Path, new: bytes, *, expected: bytes | None, reas
     _remove_stale_temps(target.parent, _temp_prefix(target))
     _ensure_unchanged(target, shown, expected)
     if expected is not None:
+        _ensure_single_link(target, shown)
+        _ensure_backable(expected, shown)
         _ensure_writable(target, shown)
 
     backup: Backup | None = None
@@ -227,6 +245,32 @@ def _resolve_for_write(config_path: Path) -> Path:
     return target
 
 
+def _ensure_single_link(target: Path, shown: str) -> None:
+    """Refuse a file with hard links: the rename gives the path a new file, and every other name would
+    silently keep the old content (writing in place instead would lose the atomic replace)."""
+    try:
+        links = os.stat(target).st_nlink
+    except OSError:
+        return  # gone meanwhile: the comparison before the rename refuses the write
+    if links > 1:
+        raise WriteRefusedError(
+            f"{shown} has {links} hard links (other names for the same file): replacing it would leave the "
+            "other names with the old content; the original is intact, nothing was written",
+            fix="make it a file of its own (copy it, delete it, rename the copy back), or, if the other names "
+            "should see the change, make them symbolic links to it (the assistant edits a link's target); "
+            "then run the command again",
+        )
+
+
+def _ensure_backable(original: bytes, shown: str) -> None:
+    if len(original) > MAX_BACKUP_BYTES:
+        raise WriteRefusedError(
+            f"{shown} is larger than {MAX_BACKUP_BYTES >> 20} MiB: too large to keep a backup of, so it is not "
+            "edited; the original is intact, nothing was written",
+            fix="a .wslconfig is a few lines: check what made it this large, and start from a smaller file",
+        )
+
+
 def _ensure_writable(target: Path, shown: str) -> None:
     """Refuse, before any backup, a file that is read-only or that this user may not change.
 
@@ -248,6 +292,9 @@ def _ensure_writable(target: Path, shown: str) -> None:
             f"{shown} is read-only; the original is intact, nothing was written",
             fix=f"if it is not read-only on purpose, make it writable ({unlock}), then run the command again",
         )
+    if sys.platform == "win32":
+        _probe_windows_write_access(target, shown)
+        return
     if os.access(target, os.W_OK):
         return
     if _on_read_only_drive(target.parent):
@@ -261,6 +308,24 @@ def _ensure_writable(target: Path, shown: str) -> None:
         fix="run the command as the user who owns the file, or give your user write access to it "
         f"(e.g. chown or chmod u+w '{target}'), then run the command again",
     )
+
+
+def _probe_windows_write_access(target: Path, shown: str) -> None:
+    """Open the file for writing (changing nothing): on Windows os.access(W_OK) only looks at the read-only
+    attribute, so a DACL denying this user write access (set by IT) would be bypassed by the rename."""
+    from wslconfig_assistant import winapi  # noqa: PLC0415 - Windows only
+
+    try:
+        winapi.probe_write_access(str(target))
+    except OSError as exc:
+        if winapi.is_sharing_violation(exc) or winapi.winerror(exc) != winapi.ERROR_ACCESS_DENIED:
+            return  # held open, or gone: the replace retries, the comparison before it guards
+        raise WriteRefusedError(
+            f"cannot write {shown}: access denied (its permissions do not let your user change it); the "
+            "original is intact, nothing was written",
+            fix=f'see who may change it with: icacls "{target}"; ask whoever set that (often IT) to let your '
+            "user write it, or run the command as a user who may, then run the command again",
+        ) from exc
 
 
 def _on_read_only_drive(folder: Path) -> bool:
@@ -348,7 +413,7 @@ def _write_all(fd: int, data: bytes) -> None:
 def _replace_with_retry(tmp: Path, target: Path, shown: str, expected: bytes | None,
                         checked: Callable[[], None] = lambda: None) -> None:
     """os.replace, each attempt right after a last comparison with ``expected``."""
-    last_error: PermissionError | None = None
+    last_error: OSError | None = None
     for attempt, delay in enumerate((0.0, *_REPLACE_RETRY_DELAYS)):
         if attempt:
             _sleep(delay)
@@ -363,8 +428,12 @@ def _replace_with_retry(tmp: Path, target: Path, shown: str, expected: bytes | N
             raise _changed(shown, expected, current)
         checked()  # the window other programs' edits (they take no lock) can still slip into
         try:
-            os.replace(tmp, target)
+            _replace(tmp, target, shown, has_original=expected is not None)
         except PermissionError as exc:
+            last_error = exc
+        except OSError as exc:
+            if not _replaced_file_still_there(exc):
+                raise
             last_error = exc
         else:
             return
@@ -375,6 +444,42 @@ def _replace_with_retry(tmp: Path, target: Path, shown: str, expected: bytes | N
         fix="close programs that may have the file open (an editor, a sync or backup tool), make sure "
         f"the file is not read-only and that you can write to {target.parent}, then run the command again",
     ) from last_error
+
+
+def _replace(tmp: Path, target: Path, shown: str, *, has_original: bool) -> None:
+    """The rename. On Windows over an existing file, ReplaceFileW: a plain rename (MoveFileEx) gives the
+    path the temp file's attributes and inherited ACL, dropping the hidden attribute and any explicit ACL
+    (an IT deny-write entry, say); ReplaceFileW keeps the replaced file's (winapi.replace_file)."""
+    if sys.platform != "win32" or not has_original:
+        os.replace(tmp, target)
+        return
+    from wslconfig_assistant import winapi  # noqa: PLC0415 - Windows only
+
+    try:
+        winapi.replace_file(str(target), str(tmp))
+    except OSError as exc:
+        if winapi.winerror(exc) != winapi.ERROR_UNABLE_TO_MOVE_REPLACEMENT:
+            raise
+        # Documented: the replaced file no longer exists, the replacement is still under its temp name.
+        # Finish the move; the previous content is in the backup taken before.
+        try:
+            os.replace(tmp, target)
+        except OSError as again:
+            raise WriteRefusedError(
+                f"could not replace {shown}: Windows removed it but could not move the new content in "
+                f"({_os_error_text(again)}); its previous content is in the newest backup",
+                fix="run `wslconfig-assistant restore` to put the previous content back",
+            ) from again
+
+
+def _replaced_file_still_there(exc: OSError) -> bool:
+    """ReplaceFileW's ERROR_UNABLE_TO_REMOVE_REPLACED: both files kept their names (retry, like a sharing
+    violation)."""
+    if sys.platform != "win32":
+        return False
+    from wslconfig_assistant import winapi  # noqa: PLC0415 - Windows only
+
+    return winapi.winerror(exc) == winapi.ERROR_UNABLE_TO_REMOVE_REPLACED
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -448,10 +553,14 @@ def _fix_for(exc: OSError, folder: Path) -> str:
     if exc.errno == errno.EROFS:
         return f"{folder} is on a read-only drive; make it writable, then run the command again"
     if isinstance(exc, PermissionError):
-        return (
+        fix = (
             f"make sure your user can write to {folder} and its {BACKUP_DIR_NAME} folder "
             "(and that no program is locking them), then run the command again"
         )
+        if sys.platform == "win32":  # e.g. a backups folder an older version made from an elevated prompt
+            fix += (f'; if the backups folder shuts you out, reset it to the profile\'s permissions from an '
+                    f'elevated prompt: icacls "{folder / BACKUP_DIR_NAME}" /reset /T')
+        return fix
     return f"run the command again; if it keeps failing, check the drive that holds {folder}"
 
 
@@ -460,38 +569,61 @@ def _fix_for(exc: OSError, folder: Path) -> str:
 
 def _save_backup(config_path: Path, data: bytes) -> Backup:
     """Store ``data`` as a new backup, atomically, then prune the oldest ones."""
-    folder = backup_dir(config_path)
-    folder.mkdir(mode=0o700, exist_ok=True)
-    _make_private(folder)
+    folder = _backups_folder(config_path)
     # This file's own temps only: a writer of another file in this folder holds another lock. The old
     # shared shape (".backup.<random>") is no current writer's, so it is always stale.
     prefix = f"{_BACKUP_TMP_PREFIX}{config_path.name}."
     _remove_stale_temps(folder, prefix)
     _remove_stale_temps(folder, _BACKUP_TMP_PREFIX)
-    entries = _backup_entries(folder, _tag(config_path))
-    backup_id = _next_id(entries[-1][0] if entries else None)
+    entries = _backup_entries(config_path)
+    backup_id = _next_id(entries[-1].id if entries else None)
     digest = hashlib.sha256(data).hexdigest()
-    final = folder / f"{backup_id}-{digest[:12]}.{_tag(config_path)}"
+    final = folder / f"{backup_id}-{digest}.{config_path.name}"
     tmp = _write_temp(folder, prefix, data, mode=0o600)  # readable by the user only
     try:
-        os.replace(tmp, final)
+        _rename_with_retry(tmp, final)
     except BaseException:
         _remove_quietly(tmp)
         raise
     _fsync_dir(folder)
-    _prune(folder, _tag(config_path))
+    _prune(config_path)
     return Backup(backup_id, final, _parse_id(backup_id), len(data), digest)
 
 
-def _make_private(folder: Path) -> None:
-    """Tighten a backups folder left open to others (made by hand, or by an old umask): it holds
-    copies of the user's file. Windows: the folder inherits the profile's ACL, which is private."""
-    if os.name != "posix":
-        return
-    with contextlib.suppress(OSError):  # not ours to change (another owner): the files stay 0600
-        mode = stat.S_IMODE(folder.stat().st_mode)
-        if mode & 0o077:
-            folder.chmod(mode & 0o700)
+def _backups_folder(config_path: Path) -> Path:
+    """The backups folder, created if absent; an existing one is used exactly as it is.
+
+    Never a chmod: a folder the assistant did not create is not its to change, and a backups folder that
+    is a symlink (say, to a shared folder) must not hand its target our mode bits. What keeps the backups
+    private is each backup file's own 0600 (POSIX). A new folder is made private by mkdir itself: 0700
+    on POSIX (the umask can only take bits away). On Windows, no mode: since Python 3.11.10, 3.12.4 and
+    3.13 (the CVE-2024-4030 fix, documented under os.mkdir), mode 0o700 gives the folder a protected ACL
+    (SYSTEM, Administrators and the owner only, nothing inherited); made once from an elevated prompt, it
+    shuts the normal user out of their backups. Without a mode the folder inherits the profile's ACL,
+    which already keeps other users out.
+    """
+    folder = backup_dir(config_path)
+    try:
+        if sys.platform == "win32":
+            os.mkdir(folder)
+        else:
+            os.mkdir(folder, 0o700)
+    except FileExistsError:
+        pass
+    return folder
+
+
+def _rename_with_retry(tmp: Path, final: Path) -> None:
+    """os.replace of a backup's temp file to its name; retried like the main replace, since an antivirus
+    or indexer scanning the new temp file holds it briefly (a sharing violation, PermissionError)."""
+    for delay in _REPLACE_RETRY_DELAYS:
+        try:
+            os.replace(tmp, final)
+        except PermissionError:
+            _sleep(delay)
+        else:
+            return
+    os.replace(tmp, final)  # the last attempt's error is the one reported
 
 
 def _utcnow() -> datetime.datetime:
@@ -511,53 +643,65 @@ def _parse_id(backup_id: str) -> datetime.datetime:
     return datetime.datetime.strptime(backup_id, _ID_FORMAT).replace(tzinfo=datetime.UTC)
 
 
-def _backup_entries(folder: Path, tag: str) -> list[tuple[str, str, Path]]:
-    """(id, sha256 prefix, path) of each backup of the file tagged ``tag``, oldest first;
-    other files (and other files' backups) are ignored."""
+def _backup_entries(config_path: Path) -> list[Backup]:
+    """The backups of ``config_path``, oldest first, from the folder's metadata alone (names and sizes:
+    nothing is read). Other files, other files' backups and files over MAX_BACKUP_BYTES are ignored."""
+    folder = backup_dir(config_path)
+    legacy = _owns_legacy_backups(config_path)
+    found = []
     try:
         with os.scandir(folder) as entries:
-            found = [
-                (match["id"], match["sha"], Path(entry.path))
-                for entry in entries
-                if (match := _BACKUP_NAME.fullmatch(entry.name)) and match["target"] == tag and entry.is_file()
-            ]
+            for entry in entries:
+                match = _BACKUP_NAME.fullmatch(entry.name)
+                if match is None or match["name"] != config_path.name:
+                    match = _LEGACY_NAME.fullmatch(entry.name) if legacy else None
+                    if match is None or match["name"] != _legacy_tag(config_path.name):
+                        continue
+                if not entry.is_file(follow_symlinks=False):
+                    continue  # a link or a folder under a backup's name is not one we made
+                size = entry.stat(follow_symlinks=False).st_size
+                if size <= MAX_BACKUP_BYTES:
+                    found.append(Backup(match["id"], Path(entry.path), _parse_id(match["id"]), size, match["sha"]))
     except FileNotFoundError:
         return []
     return sorted(found)
 
 
-def _prune(folder: Path, tag: str) -> None:
+def _prune(config_path: Path) -> None:
     # Best effort: a backup we could not delete costs disk space, not safety.
-    for _, _, path in _backup_entries(folder, tag)[:-MAX_BACKUPS]:
-        _remove_quietly(path)
+    for backup in _backup_entries(config_path)[:-MAX_BACKUPS]:
+        _remove_quietly(backup.path)
 
 
 def list_backups(config_path: Path) -> list[Backup]:
-    """Backups of ``config_path``, oldest first. Unrelated files in the folder are ignored."""
+    """Backups of ``config_path``, oldest first, from metadata (see _backup_entries). ``sha256`` is the
+    digest in the backup's name: all 64 digits, or the first 12 for a backup made before 0.2."""
     folder = backup_dir(config_path)
     try:
-        entries = _backup_entries(folder, _tag(config_path))
+        return _backup_entries(config_path)
     except OSError as exc:
         raise ConfigUnreadableError(
             f"cannot list the backups in {folder}: {_os_error_text(exc)}",
             fix=f"make sure {folder} is a folder your user can read",
         ) from exc
-    return [_load_backup(backup_id, path) for backup_id, _, path in entries]
-
-
-def _load_backup(backup_id: str, path: Path) -> Backup:
-    data = _read_backup_bytes(path)
-    return Backup(backup_id, path, _parse_id(backup_id), len(data), hashlib.sha256(data).hexdigest())
 
 
 def _read_backup_bytes(path: Path) -> bytes:
     try:
-        return path.read_bytes()
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_BACKUP_BYTES + 1)  # grown since it was listed: never read without bound
     except OSError as exc:
         raise ConfigUnreadableError(
             f"cannot read backup {path}: {_os_error_text(exc)}",
             fix=f"make sure your user can read the files in {path.parent}",
         ) from exc
+    if len(data) > MAX_BACKUP_BYTES:
+        raise WriteRefusedError(
+            f"backup {path} is larger than {MAX_BACKUP_BYTES >> 20} MiB, so it is not a copy the assistant "
+            "made; nothing was written",
+            fix="restore another backup by giving its id",
+        )
+    return data
 
 
 def restore(config_path: Path, backup_id: str | None = None) -> tuple[Backup, WriteResult]:
@@ -606,10 +750,9 @@ def _id_list(backups: list[Backup]) -> str:
 
 
 def _verified_backup_bytes(backup: Backup) -> bytes:
+    """The one backup being restored is read and hashed (the listing reads none)."""
     data = _read_backup_bytes(backup.path)
-    digest = hashlib.sha256(data).hexdigest()
-    match = _BACKUP_NAME.fullmatch(backup.path.name)
-    if digest != backup.sha256 or match is None or not digest.startswith(match["sha"]):
+    if not hashlib.sha256(data).hexdigest().startswith(backup.sha256):
         raise WriteRefusedError(
             f"backup {backup.path} is damaged (its content does not match the checksum in its name); "
             "nothing was written",

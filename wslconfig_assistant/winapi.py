@@ -280,3 +280,62 @@ def unlock_first_byte(fd: int) -> None:  # pragma: no cover - Win32
     import msvcrt  # noqa: PLC0415 - Windows only
 
     msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+
+
+# Replacing a file and probing write access (safewrite.py).
+ERROR_UNABLE_TO_REMOVE_REPLACED = 1175
+ERROR_UNABLE_TO_MOVE_REPLACEMENT = 1176
+REPLACEFILE_IGNORE_MERGE_ERRORS = 0x2
+
+
+def replace_file(replaced: str, replacement: str) -> None:  # pragma: no cover - Win32
+    """ReplaceFileW(replaced, replacement, NULL, REPLACEFILE_IGNORE_MERGE_ERRORS): the replacement takes the
+    replaced file's name and "preserves the following attributes of the original file: creation time, short
+    file name, object identifier, DACLs, security resource attributes, encryption, compression, named
+    streams" (and its file attributes, e.g. hidden: error 1177 says the replacement "has inherited the file
+    streams and attributes"). The merge flag: without WRITE_DAC the replace still succeeds, without the ACL.
+    Failures raise OSError with ``winerror``: 1175 (ERROR_UNABLE_TO_REMOVE_REPLACED: "the replaced and
+    replacement files retain their original file names"), 1176 (ERROR_UNABLE_TO_MOVE_REPLACEMENT: with no
+    backup name, "the replaced file no longer exists and the replacement file exists under its original
+    name"), sharing violations and access denied as PermissionError."""
+    if sys.platform != "win32":
+        raise NotImplementedError("Windows only (the suite uses tests/fakewin.py)")
+    import ctypes  # noqa: PLC0415 - Windows only
+    from ctypes import wintypes  # noqa: PLC0415
+
+    kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)
+    call = kernel32.ReplaceFileW
+    call.argtypes = (wintypes.LPCWSTR, wintypes.LPCWSTR, wintypes.LPCWSTR, wintypes.DWORD, wintypes.LPVOID,
+                     wintypes.LPVOID)
+    call.restype = wintypes.BOOL
+    if not call(replaced, replacement, None, REPLACEFILE_IGNORE_MERGE_ERRORS, None, None):
+        code = ctypes.get_last_error()
+        raise ctypes.WinError(code, f"{ctypes.FormatError(code).strip()}: {replaced}")
+
+
+def probe_write_access(path: str) -> None:  # pragma: no cover - Win32
+    """Open ``path`` for writing and close it again, changing nothing: CreateFileW(GENERIC_WRITE, share
+    read|write|delete, OPEN_EXISTING). Unlike os.access(W_OK), which on Windows "only checks the read-only
+    attribute", this is the real access check: a DACL that denies writing fails with ERROR_ACCESS_DENIED (5),
+    and so does a read-only file ("if you try to open a read-only file for write access, CreateFile fails
+    with ERROR_ACCESS_DENIED"); a program holding the file without write sharing gives
+    ERROR_SHARING_VIOLATION (32). Both raise PermissionError with ``winerror``."""
+    if sys.platform != "win32":
+        raise NotImplementedError("Windows only (the suite uses tests/fakewin.py)")
+    import ctypes  # noqa: PLC0415 - Windows only
+    from ctypes import wintypes  # noqa: PLC0415
+
+    generic_write, share_all, open_existing = 0x40000000, 0x1 | 0x2 | 0x4, 3
+    kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)
+    create = kernel32.CreateFileW
+    create.argtypes = (wintypes.LPCWSTR, wintypes.DWORD, wintypes.DWORD, wintypes.LPVOID, wintypes.DWORD,
+                       wintypes.DWORD, wintypes.HANDLE)
+    create.restype = wintypes.HANDLE
+    close = kernel32.CloseHandle
+    close.argtypes = (wintypes.HANDLE,)
+    close.restype = wintypes.BOOL
+    handle = create(path, generic_write, share_all, None, open_existing, 0, None)
+    if handle is None or handle == wintypes.HANDLE(-1).value:  # INVALID_HANDLE_VALUE
+        code = ctypes.get_last_error()
+        raise ctypes.WinError(code, f"{ctypes.FormatError(code).strip()}: {path}")
+    close(handle)
