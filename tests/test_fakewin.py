@@ -344,15 +344,16 @@ def test_a_code_page_python_has_no_codec_for_gets_utf8(fake_windows: FakeWindows
 
 def test_no_read_only_drive_guess_on_windows(fake_windows: FakeWindows, tmp_path: Path,
                                             monkeypatch: pytest.MonkeyPatch) -> None:
-    """Windows has no statvfs: a file we may not write is "permission denied"; a read-only volume fails
-    the write itself (exit 5)."""
+    """Windows has no statvfs: a file we may not write is "access denied" (probed by opening it for writing,
+    issue 12.5); a read-only volume fails the write itself (exit 5)."""
     from wslconfig_assistant import safewrite
     from wslconfig_assistant.errors import WriteRefusedError
 
     config = tmp_path / ".wslconfig"
     config.write_bytes(b"[wsl2]\r\n")
-    monkeypatch.setattr(safewrite.os, "access", lambda *_args: False)
-    with pytest.raises(WriteRefusedError, match="permission denied"):
+    fake_windows.set_file_security(str(config), acl=("deny-write",))
+    monkeypatch.setattr(safewrite, "_on_read_only_drive", lambda *_args: pytest.fail("a statvfs guess"))
+    with pytest.raises(WriteRefusedError, match="access denied"):
         safewrite.write_file(config, b"[wsl2]\r\nmemory=8GB\r\n", expected=b"[wsl2]\r\n")
     assert config.read_bytes() == b"[wsl2]\r\n"
 
