@@ -24,6 +24,8 @@ posix_only = pytest.mark.skipif(os.name != "posix", reason="a pseudo-terminal (p
 VERSION = ["--version"]
 UPDATE_PRE = ["--update", "--pre-release"]
 SHUTDOWN = ["--shutdown"]
+LIST = ["--list", "--verbose"]  # whether the VM runs, without starting it
+GUEST = ["--distribution", "Ubuntu", "--exec", "cat", "/proc/uptime", "/proc/sys/kernel/osrelease"]
 OLD_CONFIG = "[wsl2]\r\nmemory=1GB   # keep it small\r\nprocessors=4\r\n"
 NEWEST = "2.9.4.0"
 
@@ -111,35 +113,65 @@ def test_fresh_machine_without_a_config(machine: Machine) -> None:
     assert doc["update"]["kind"] == "updated"
     assert (doc["update"]["before"], doc["update"]["after"]) == ("2.7.3.0", NEWEST)
     assert all(doc["versions"][gate]["ok"] for gate in ("kernel", "devicehost"))
-    assert codes(doc) - {"known-issue"} == {"shutdown-required"}  # a warning: compliant, but restart WSL
-    assert machine.calls() == [VERSION, UPDATE_PRE, VERSION]
+    # WSL was not running (nor started by apply): it reads the new file when it next starts.
+    assert codes(doc) - {"known-issue"} == set()
+    assert doc["restart"]["pending"] is False
+    assert doc["restart"]["vm_running"] is False
+    assert machine.calls() == [VERSION, UPDATE_PRE, VERSION, LIST]
 
 
-def test_versions_already_comply_costs_one_call(machine: Machine) -> None:
+def test_versions_already_comply_still_updates_and_says_already_newest(machine: Machine) -> None:
+    """The update runs by default also when the versions comply (newer releases carry virtiofs fixes
+    past the minimums); "already the newest" is reported as such, in JSON and in words."""
     machine.sim(wsl_version=NEWEST)
     machine.write("[wsl2]\nvirtiofs=true\n")
     result, doc = machine.apply()
     assert result.returncode == 0
     assert doc["changes"] == []
-    assert doc["update"] is None
-    assert doc["plan"]["update"]["needed"] is False
+    assert doc["update"]["kind"] == "already-latest"
+    assert doc["update"]["ok"] is True
+    assert (doc["update"]["before"], doc["update"]["after"]) == (NEWEST, NEWEST)
+    assert doc["plan"]["update"] | {"reasons": []} == {
+        "needed": False, "reasons": [], "command": "wsl --update --pre-release", "run": "always", "runs": True,
+        "skipped": False}
     assert {f["code"] for f in doc["findings"]} <= {"known-issue"}  # 2.9.4's known bugs are warnings
-    assert machine.calls() == [VERSION]
+    assert machine.calls() == [VERSION, UPDATE_PRE, VERSION, LIST]
+    human = machine.run("apply")
+    assert "update: the most recent version of WSL is already installed" in human.stdout
+    assert f"WSL      {NEWEST}: already the newest release" in human.stdout
+
+
+@pytest.mark.parametrize(("how", "run"), [(["--no-update"], "never"), (["--policy", "when-behind"], "when-behind"),
+                                          (["--policy", "never"], "never")])
+def test_no_update_or_the_policy_skips_an_update_the_versions_do_not_need(
+        machine: Machine, tmp_path: Path, how: list[str], run: str) -> None:
+    if how[0] == "--policy":
+        policy = tmp_path / "p.toml"
+        policy.write_text(f'[update]\nrun = "{how[1]}"\n', encoding="utf-8")
+        how = ["--policy", str(policy)]
+    machine.sim(wsl_version=NEWEST)
+    machine.write("[wsl2]\nvirtiofs=true\n")
+    result, doc = machine.apply(*how)
+    assert result.returncode == 0
+    assert doc["update"] is None
+    assert doc["plan"]["update"]["run"] == run
+    assert doc["plan"]["update"]["runs"] is False
+    assert machine.calls() == [VERSION, LIST]
 
 
 # Every way the simulator's `wsl --update` can end. The config edits happen first and stay.
 OUTCOMES = [
     # (state fields, update kind, exit code, wsl.exe calls)
-    ({}, "updated", 0, [VERSION, UPDATE_PRE, VERSION]),
-    ({"reboot_required": True}, "reboot-required", 0, [VERSION, UPDATE_PRE, VERSION]),
-    ({"update_applies": False}, "not-applied", 1, [VERSION, UPDATE_PRE, VERSION]),
-    ({"update_failure": "elevation"}, "needs-elevation", 1, [VERSION, UPDATE_PRE, VERSION]),
-    ({"update_failure": "elevation-1925"}, "needs-elevation", 1, [VERSION, UPDATE_PRE, VERSION]),
-    ({"update_failure": "msi"}, "needs-elevation", 1, [VERSION, UPDATE_PRE, VERSION]),
-    ({"update_failure": "network"}, "network", 1, [VERSION, UPDATE_PRE, VERSION]),
-    ({"update_failure": "busy"}, "busy", 1, [VERSION, UPDATE_PRE, VERSION]),
-    ({"update_failure": "garbage"}, "other", 1, [VERSION, UPDATE_PRE, VERSION]),
-    ({"update_failure": "flood"}, "other", 1, [VERSION, UPDATE_PRE, VERSION]),  # megabytes, kept bounded
+    ({}, "updated", 0, [VERSION, UPDATE_PRE, VERSION, LIST]),
+    ({"reboot_required": True}, "reboot-required", 0, [VERSION, UPDATE_PRE, VERSION, LIST]),
+    ({"update_applies": False}, "not-applied", 1, [VERSION, UPDATE_PRE, VERSION, LIST]),
+    ({"update_failure": "elevation"}, "needs-elevation", 1, [VERSION, UPDATE_PRE, VERSION, LIST]),
+    ({"update_failure": "elevation-1925"}, "needs-elevation", 1, [VERSION, UPDATE_PRE, VERSION, LIST]),
+    ({"update_failure": "msi"}, "needs-elevation", 1, [VERSION, UPDATE_PRE, VERSION, LIST]),
+    ({"update_failure": "network"}, "network", 1, [VERSION, UPDATE_PRE, VERSION, LIST]),
+    ({"update_failure": "busy"}, "busy", 1, [VERSION, UPDATE_PRE, VERSION, LIST]),
+    ({"update_failure": "garbage"}, "other", 1, [VERSION, UPDATE_PRE, VERSION, LIST]),
+    ({"update_failure": "flood"}, "other", 1, [VERSION, UPDATE_PRE, VERSION, LIST]),  # megabytes, kept bounded
 ]
 
 
@@ -165,7 +197,7 @@ def test_every_update_outcome(machine: Machine, state: dict[str, Any], kind: str
     assert {"virtiofs-disabled", "memory-too-low"}.isdisjoint(codes(doc))
     if exit_code == 0:
         assert doc["versions"]["kernel"]["ok"] is True
-        assert "shutdown-required" in codes(doc)
+        assert "shutdown-required" not in codes(doc)  # the VM was not running
     else:
         assert {"kernel-too-old", "devicehost-too-old"} <= codes(doc)
         assert doc["update"]["fix"] in doc["next_steps"]
@@ -214,7 +246,7 @@ def test_stable_channel_already_latest_but_too_old(machine: Machine, tmp_path: P
     assert result.returncode == 1
     assert doc["update"]["kind"] == "already-latest"
     assert doc["plan"]["update"]["command"] == "wsl --update"
-    assert machine.calls() == [VERSION, ["--update"], VERSION]
+    assert machine.calls() == [VERSION, ["--update"], VERSION, LIST]
     assert "kernel-too-old" in codes(doc)
     assert any('channel = "pre-release"' in step for step in doc["next_steps"])
 
@@ -256,12 +288,12 @@ def test_second_run_changes_nothing(machine: Machine) -> None:
     assert doc["changes"] == []
     assert doc["written"] is False
     assert doc["backup"] is None
-    assert doc["update"] is None
+    assert doc["update"]["kind"] == "already-latest"  # the update runs again, and says so
     assert machine.config.read_bytes() == written
     assert machine.config.stat().st_mtime_ns == stat.st_mtime_ns
     assert machine.config.stat().st_ino == stat.st_ino  # not even replaced by the same bytes
     assert machine.backups() == backups
-    assert machine.calls() == [VERSION]
+    assert machine.calls() == [VERSION, UPDATE_PRE, VERSION, LIST]
     assert "shutdown-required" not in codes(doc)
 
 
@@ -280,7 +312,7 @@ def test_dry_run_touches_nothing(machine: Machine) -> None:
     assert "+memory=8GB   # keep it small" in doc["diff"]
     assert doc["plan"]["update"]["needed"] is True
     assert doc["plan"]["update"]["command"] == "wsl --update --pre-release"
-    assert machine.calls() == [VERSION]  # reading the versions is all it does
+    assert machine.calls() == [VERSION, LIST]  # reading the versions and whether WSL runs is all it does
     # And in words, still without touching anything.
     human = machine.run("apply", "--dry-run", "--shutdown")
     assert tree_digest(machine.profile) == before
@@ -303,10 +335,11 @@ def test_no_update(machine: Machine) -> None:
     machine.write(OLD_CONFIG)
     result, doc = machine.apply("--no-update")
     assert result.returncode == 1  # the versions are still too old
-    assert machine.calls() == [VERSION]
+    assert machine.calls() == [VERSION, LIST]
     assert doc["update"] is None
     assert doc["plan"]["update"] == {"needed": True, "reasons": doc["plan"]["update"]["reasons"],
-                                     "command": "wsl --update --pre-release", "skipped": True}
+                                     "command": "wsl --update --pre-release", "run": "never", "runs": False,
+                                     "skipped": True}
     assert doc["written"] is True
     assert {"kernel-too-old", "devicehost-too-old"} <= codes(doc)
 
@@ -365,14 +398,14 @@ def test_shutdown_runs_once_after_a_warning(machine: Machine) -> None:
     result = machine.run("apply", "--shutdown")
     assert result.returncode == 0, result.stderr
     assert SHUTDOWN_WARNING in result.stdout
-    assert machine.calls() == [VERSION, UPDATE_PRE, VERSION, SHUTDOWN]
+    assert machine.calls() == [VERSION, UPDATE_PRE, VERSION, LIST, SHUTDOWN]
     assert "restart WSL so" not in result.stdout  # nothing left to do
-    # Nothing changed on the next run: WSL is not stopped again for nothing.
+    # Nothing changed on the next run, and no restart is pending: WSL is not stopped again for nothing.
     machine.reset_calls()
     again, doc = machine.apply("--shutdown")
     assert again.returncode == 0
     assert doc["shutdown"] == {"requested": True, "done": False}
-    assert machine.calls() == [VERSION]
+    assert machine.calls() == [VERSION, UPDATE_PRE, VERSION, LIST]
 
 
 def test_shutdown_in_json_mode(machine: Machine) -> None:
@@ -383,7 +416,7 @@ def test_shutdown_in_json_mode(machine: Machine) -> None:
     assert doc["shutdown"] == {"requested": True, "done": True}
     assert SHUTDOWN_WARNING in result.stderr  # people's text goes to stderr with --json
     assert "shutdown-required" not in codes(doc)
-    assert machine.calls() == [VERSION, SHUTDOWN]
+    assert machine.calls() == [VERSION, UPDATE_PRE, VERSION, LIST, SHUTDOWN]
 
 
 def test_utf16be_config_exits_3_and_writes_nothing(machine: Machine) -> None:
@@ -459,7 +492,7 @@ def test_human_summary(machine: Machine) -> None:
     assert "+virtiofs=true" in out
     assert "update: WSL was updated from 2.7.3.0 to 2.9.4.0" in out
     assert "Summary" in out
-    assert "restart WSL so the changes take effect: wsl --shutdown" in out
+    assert "restart  no: no WSL 2 distro is running" in out  # the simulated VM is not running
     assert f"backup   {machine.backups()[0]}" in out
     assert "result   complies" in out
     ours = [line for line in out.splitlines()

@@ -249,7 +249,9 @@ def test_get_reports_the_state_and_never_writes(box: Box) -> None:
     assert state["kernelVersion"] == "6.6.114.1-1"  # the simulator's default WSL 2.7.3.0
     codes = {f["code"] for f in state["findings"]}
     assert {"virtiofs-disabled", "memory-too-low", "kernel-too-old"} <= codes
-    assert box.calls() == [["--version"]]  # one wsl.exe call; the VM is never started
+    assert state["restartPending"] is False  # the simulated VM is not running
+    # `wsl --version`, and whether the VM runs (which never starts it).
+    assert box.calls() == [["--version"], ["--list", "--verbose"]]
 
 
 def test_empty_stdin_is_an_empty_request(box: Box) -> None:
@@ -270,8 +272,10 @@ def test_test_says_what_is_out_of_state_and_never_writes(box: Box) -> None:
     state, out = lines(result)
     INSTANCE.validate(state)
     assert state["_inDesiredState"] is False
-    assert out == ["virtiofs", "memory", "settings"]
+    # The default policy updates WSL, so its old versions are out of the desired state too.
+    assert out == ["virtiofs", "memory", "settings", "kernelVersion", "deviceHostVersion"]
     assert box.digest() == before
+    assert all(call[0] != "--update" for call in box.calls())  # test never updates
 
 
 def test_set_is_apply_lossless_backed_up_and_idempotent(box: Box) -> None:
@@ -322,19 +326,27 @@ def test_set_writes_exactly_what_apply_writes(tmp_path: Path) -> None:
     assert through_dsc.config.read_bytes() != original.encode()
 
 
-def test_versions_count_only_with_update_wsl(box: Box) -> None:
+def test_versions_count_unless_update_wsl_is_false(box: Box, tmp_path: Path) -> None:
+    """updateWsl left out follows the policy's [update] run (default "always"); false never updates."""
     box.config.write_text("[wsl2]\r\nvirtiofs=true\r\nmemory=8GB\r\n", encoding="utf-8", newline="")
-    plain = box.run("test", {})
+    plain = box.run("test", {"updateWsl": False})
     state, out = lines(plain)
     assert (state["_inDesiredState"], out) == (True, [])
     assert state["compliant"] is False  # the kernel is too old: the whole policy does not hold
+    assert state["updateWsl"] is False
 
-    wanted = box.run("test", {"updateWsl": True})
-    state, out = lines(wanted)
-    assert state["_inDesiredState"] is False
-    assert out == ["kernelVersion", "deviceHostVersion"]
+    never = tmp_path / "never.toml"
+    never.write_text('[update]\nrun = "never"\n', encoding="utf-8")
+    state, out = lines(box.run("test", {"policy": str(never)}))
+    assert (state["_inDesiredState"], out) == (True, [])
 
-    done = box.run("set", {"updateWsl": True})
+    for request in ({}, {"updateWsl": True}, {"updateWsl": True, "policy": str(never)}):
+        state, out = lines(box.run("test", request))
+        assert state["_inDesiredState"] is False, request
+        assert out == ["kernelVersion", "deviceHostVersion"]
+    assert all(call[0] != "--update" for call in box.calls())  # test never updates
+
+    done = box.run("set", {})
     assert done.returncode == 0, done.stderr
     after, changed = lines(done)
     assert after["wslVersion"] == NEWEST
@@ -363,10 +375,10 @@ def test_wsl_exe_missing(box: Box, tmp_path: Path) -> None:
     assert state["compliant"] is False  # fails closed
     assert any(level == "warn" for level, _ in traces(got))
 
-    needs_wsl = box.run("set", {"updateWsl": True}, exe=missing)
+    needs_wsl = box.run("set", {}, exe=missing)  # the default policy updates WSL
     assert needs_wsl.returncode == ExitCode.WSL_FAILED
     box.config.write_text(OLD_CONFIG, encoding="utf-8", newline="")  # the set above wrote it before failing
-    config_only = box.run("set", {}, exe=missing)
+    config_only = box.run("set", {"updateWsl": False}, exe=missing)
     assert config_only.returncode == 0, config_only.stderr  # versions are not part of this desired state
     reached, changed = lines(config_only)
     INSTANCE.validate(reached)

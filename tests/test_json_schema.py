@@ -115,7 +115,11 @@ def test_verify_before_and_after_apply(validator: Any, run: Run, config: Path) -
     assert applied["shutdown"] == {"requested": True, "done": True}
     again = checked(validator, run("apply", "--json"), "apply", 0)
     assert again["changes"] == []
-    assert again["update"] is None
+    assert again["update"]["kind"] == "already-latest"  # it updates by default, and says it is the newest
+    assert again["restart"]["pending"] is False
+    skipped = checked(validator, run("apply", "--json", "--no-update"), "apply", 0)
+    assert skipped["update"] is None
+    assert skipped["plan"]["update"]["run"] == "never"
     after = checked(validator, run("verify", "--json"), "verify", 0)
     assert all(link["ok"] for link in after["chain"])
 

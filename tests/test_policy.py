@@ -29,6 +29,7 @@ def write(tmp_path: Path, text: str, name: str = "policy.toml") -> str:
 
 def test_default_is_the_contracts() -> None:
     assert Policy(True, GIB, "6.18.26.3-1", "1.2.29-0", "pre-release", False) == DEFAULT
+    assert DEFAULT.update_run == "always"  # apply updates also when the versions comply
     assert DEFAULT.required == ()
     assert DEFAULT.source is None
 
@@ -49,6 +50,7 @@ min_kernel = "6.18.35.1-1"
 min_devicehost = "1.2.36-0"
 [update]
 channel = "stable"
+run = "when-behind"
 [require]
 "wsl2.networkingMode" = "mirrored"
 wsl2.processors = 4
@@ -58,7 +60,7 @@ ignoredPorts = [3000, 8080]
 """)
     policy = policyfile.load_policy(path)
     assert policy._replace(required=()) == Policy(False, 2 * GIB, "6.18.35.1-1", "1.2.36-0", "stable", False,
-                                                  (), path)
+                                                  (), path, update_run="when-behind")
     assert policy.required == (
         Requirement("wsl2.networkingMode", "mirrored", "Mirrored", "Mirrored"),
         Requirement("wsl2.processors", "4", "4", 4),
@@ -87,6 +89,8 @@ BAD = [
     ("[versions]\nmin_kernel = \"latest\"\n", "[versions] min_kernel: 'latest' is not a kernel version"),
     ("[versions]\nmin_devicehost = 1\n", "[versions] min_devicehost: must be a string"),
     ("[update]\nchannel = \"preview\"\n", "[update] channel: 'preview' is not an update channel"),
+    ("[update]\nrun = \"sometimes\"\n", "[update] run: 'sometimes' is not when to update"),
+    ("[update]\nupdate = \"always\"\n", "[update] update: is not a key of this table"),
     ("[require]\n\"wsl2.nosuch\" = 1\n", "[require] \"wsl2.nosuch\": WSL does not read a key named wsl2.nosuch"),
     ("[require]\n\"boot.systemd\" = true\n", "[require] \"boot.systemd\""),
     ("[require]\n\"wsl2.memory\" = \"8gb\"\n", "[require] \"wsl2.memory\": '8gb' is not a size"),
@@ -240,8 +244,10 @@ def test_init_creates_then_updates_keeping_the_users_edits(tmp_path: Path) -> No
     assert doc["command"] == "policy init"
     assert doc["created"] is True
     assert doc["backup"] is None
-    assert {c["key"] for c in doc["changes"]} >= {"memory.floor", "versions.min_kernel", "update.channel"}
+    assert {c["key"] for c in doc["changes"]} >= {"memory.floor", "versions.min_kernel", "update.channel",
+                                                  "update.run"}
     template = path.read_text(encoding="utf-8")
+    assert 'run = "always"\n' in template
 
     # The user edits a value, comments it, removes a key and a whole table.
     edited = (template.replace('floor = "1GB"', 'floor = "2GB"   # our laptops have 16GB')

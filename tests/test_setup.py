@@ -65,6 +65,7 @@ ENTERED = (
 )
 PROMPTS = [Q_VIRTIOFS, Q_MEMORY, Q_MEMORY_SIZE, Q_WRITE, Q_UPDATE, Q_SHUTDOWN]
 VERSION, UPDATE, SHUTDOWN = ["--version"], ["--update", "--pre-release"], ["--shutdown"]
+LIST = ["--list", "--verbose"]  # whether WSL runs; never starts it
 BACKUPS = ".wslconfig-assistant-backups"
 ENTER, CTRL_C, NO, CLEAR_LINE = "\r", "\x03", "n\r", "\x15"
 
@@ -154,7 +155,7 @@ def test_enter_at_every_prompt_ends_compliant(machine: Machine) -> None:
     assert backups[0].read_bytes() == SAMPLE
     state = machine.state()
     assert state["wsl_version"] == "2.9.4.0"  # updated from 2.7.3.0
-    assert machine.calls() == [VERSION, UPDATE, VERSION, SHUTDOWN]
+    assert machine.calls() == [VERSION, LIST, UPDATE, VERSION, SHUTDOWN]
     shown = session.text
     assert "Checking for updates." in shown  # wsl.exe's own progress, live
     assert "result   complies" in shown
@@ -172,7 +173,7 @@ def test_declining_each_change_changes_nothing(machine: Machine) -> None:
     session.answer(Q_UPDATE, NO)  # nothing to write: no diff, no write question, no restart
     assert session.finish() == 1, session.text
     assert machine.untouched()
-    assert machine.calls() == [VERSION]  # no --update, no --shutdown
+    assert machine.calls() == [VERSION, LIST]  # no --update, no --shutdown; LIST starts no VM
     assert "does NOT comply" in session.text
     assert Q_WRITE not in session.text
     assert Q_SHUTDOWN not in session.text
@@ -220,7 +221,7 @@ def test_an_invalid_memory_size_is_asked_again(machine: Machine) -> None:
     session.answer(Q_SHUTDOWN, NO)
     assert session.finish() == 1  # the update was declined: the versions still fail
     assert machine.config.read_bytes() == ENTERED.replace(b"memory=8GB", b"memory=12GB")
-    assert machine.calls() == [VERSION]
+    assert machine.calls() == [VERSION, LIST]
     assert "wsl --shutdown" in session.text  # the summary says what is left
 
 
@@ -368,17 +369,33 @@ def test_declining_the_write_keeps_the_file_but_still_updates(on_machine: Machin
     assert prompter.asked == PROMPTS
     assert code == 1  # the config still does not comply
     assert on_machine.untouched()
-    assert on_machine.calls() == [VERSION, UPDATE, VERSION, SHUTDOWN]  # the update changed WSL: restart
+    assert on_machine.calls() == [VERSION, LIST, UPDATE, VERSION, SHUTDOWN]  # the update changed WSL: restart
     assert "skipped  writing the file" in out
 
 
-def test_nothing_to_ask_when_everything_complies(on_machine: Machine) -> None:
+def test_nothing_to_ask_when_everything_complies(on_machine: Machine, tmp_path: Path) -> None:
+    from wslconfig_assistant.policyfile import load_policy
+
     on_machine.config.write_bytes(b"[wsl2]\r\nvirtiofs=true\r\n")
     (on_machine.profile / ".wsl-sim.json").write_text(json.dumps({"wsl_version": "2.9.4.0"}), encoding="utf-8")
-    code, prompter, out = run_wizard([])
+    behind = tmp_path / "when-behind.toml"
+    behind.write_text('[update]\nrun = "when-behind"\n', encoding="utf-8")
+    code, prompter, out = run_wizard([], policy=load_policy(str(behind)))
     assert code == 0
     assert prompter.asked == []
     assert "Nothing to change" in out
+    assert "result   complies" in out
+
+
+def test_the_update_is_offered_also_when_the_versions_comply(on_machine: Machine) -> None:
+    """The default policy updates always: newer releases carry virtiofs fixes past the minimums."""
+    on_machine.config.write_bytes(b"[wsl2]\r\nvirtiofs=true\r\n")
+    (on_machine.profile / ".wsl-sim.json").write_text(json.dumps({"wsl_version": "2.9.4.0"}), encoding="utf-8")
+    code, prompter, out = run_wizard([None])
+    assert code == 0, out
+    assert prompter.asked == [Q_UPDATE]  # nothing changed and WSL is not running: no restart asked
+    assert on_machine.calls() == [VERSION, LIST, UPDATE, VERSION]
+    assert "WSL      2.9.4.0: already the newest release" in out
     assert "result   complies" in out
 
 

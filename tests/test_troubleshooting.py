@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NamedTuple
 
 import pytest
-from conftest import REPO_ROOT, CliResult, cli_env, run_cli
+from conftest import REPO_ROOT, CliResult, run_cli
 
 from wslconfig_assistant import findings
 
@@ -161,7 +160,11 @@ def on_sim(profile: Path, sim: str, config: Path) -> Sim:
 
 def test_changes_need_a_restart(on_sim: Sim, config: Path, sim: str) -> None:
     config.write_bytes(b"[wsl2]\r\nmemory=1GB\r\n")
-    applied = json.loads(on_sim("apply", "--json", state={"wsl_version": "2.9.4.0"}).stdout)
+    booted = {"virtiofs": False, "memory": 8 << 30, "kernel": None, "swiotlb": 0, "wsl_version": "2.9.4.0",
+              "booted_at": 1.0}  # a VM that has run since long before the edit
+    running_vm = {"wsl_version": "2.9.4.0", "vm_running": True, "booted_config": booted,
+                  "running_kernel": "6.18.35.2-microsoft-standard-WSL2"}
+    applied = json.loads(on_sim("apply", "--json", "--no-update", state=running_vm).stdout)
     assert applied["exit_code"] == 0
     assert "shutdown-required" in {f["code"] for f in applied["findings"]}
     # The VM keeps running the old kernel after an update until WSL restarts.
@@ -172,8 +175,10 @@ def test_changes_need_a_restart(on_sim: Sim, config: Path, sim: str) -> None:
     running = on_sim("versions", "--running-kernel", "--json", state=old)
     assert "shutdown-required" in {f["code"] for f in json.loads(running.stdout)["findings"]}
     # verify: a .wslconfig edited after the VM started is not in effect yet.
-    # `apply --shutdown` restarts only when it changed something; here nothing, so: the page's `wsl --shutdown`.
-    subprocess.run([sim, "--shutdown"], env=cli_env({"WSLCONFIG_ASSISTANT_PROFILE": str(config.parent)}), check=True)
+    # `apply --shutdown` restarts it although nothing is left to edit: the restart is pending.
+    restarted = json.loads(on_sim("apply", "--json", "--no-update", "--shutdown").stdout)
+    assert restarted["restart"]["pending"] is True
+    assert restarted["shutdown"]["done"] is True
     verified = on_sim("verify")
     assert verified.returncode == 0, verified.stdout
     assert on_sim("set", "wsl2.processors", "2").returncode == 0

@@ -110,7 +110,9 @@ def evaluate_gates(facts: GateFacts, policy: Policy) -> tuple[list[Gate], list[F
 
     if facts.running_kernel and not facts.custom_kernel:
         gates.append(Gate("running-kernel", facts.running_kernel, "wsl -e uname -r", None, None))
-        if facts.kernel and not _same_kernel(facts.running_kernel, facts.kernel):
+        from wslconfig_assistant.restart import stale_kernel  # noqa: PLC0415 - the one rule, with the restart's
+
+        if stale_kernel(facts.running_kernel, facts.kernel):
             findings.append(
                 Finding.make(
                     "shutdown-required",
@@ -120,11 +122,6 @@ def evaluate_gates(facts: GateFacts, policy: Policy) -> tuple[list[Gate], list[F
                 )
             )
     return gates, findings
-
-
-def _same_kernel(running: str, package: str) -> bool:
-    """`6.18.26.3-microsoft-standard-WSL2` runs package `6.18.26.3-1`: compare the release."""
-    return running.split("-", 1)[0] == package.split("-", 1)[0]
 
 
 def custom_kernel_fix(path: str) -> str:

@@ -12,6 +12,9 @@ GIB = 1 << 30
 MIB = 1 << 20
 
 CHANNELS = ("pre-release", "stable")
+# When apply, setup and dsc set run `wsl --update`: "always" (the default: newer releases carry
+# virtiofs fixes past the minimums), "when-behind" (only when a version gate fails), "never".
+UPDATE_RUNS = ("always", "when-behind", "never")
 
 
 class Requirement(NamedTuple):
@@ -37,6 +40,7 @@ class Policy(NamedTuple):
     required: tuple[Requirement, ...] = ()  # further keys the .wslconfig must set
     source: str | None = None  # the policy file it came from; None: the contract's default
     advisories: str = "warning"  # known virtiofs bugs (advisories.py): "warning", "error" or "off"
+    update_run: str = "always"  # UPDATE_RUNS: when `wsl --update` runs ([update] run)
 
 
 DEFAULT = Policy()

@@ -17,6 +17,7 @@ Shape (README, "Policy file")::
     min_devicehost = "1.2.29-0"
     [update]
     channel = "pre-release"        # or "stable"
+    run = "always"                 # or "when-behind", "never"
     [require]                      # further keys, as "section.key" = value
     "wsl2.networkingMode" = "Mirrored"
 
@@ -30,7 +31,7 @@ from collections.abc import Mapping
 from typing import NamedTuple
 
 from wslconfig_assistant.errors import UsageError
-from wslconfig_assistant.policy import CHANNELS, DEFAULT, Policy, Requirement
+from wslconfig_assistant.policy import CHANNELS, DEFAULT, UPDATE_RUNS, Policy, Requirement
 
 REQUIRE = "require"
 INIT_FIX = "compare with the template: wslconfig-assistant policy init NEW.toml"
@@ -39,7 +40,7 @@ INIT_FIX = "compare with the template: wslconfig-assistant policy init NEW.toml"
 class Field(NamedTuple):
     table: str
     key: str
-    kind: str  # bool | size | kernel | devicehost | channel | level
+    kind: str  # bool | size | kernel | devicehost | channel | run | level
     default: object  # as written in TOML by `policy init`
     comment: tuple[str, ...]  # the lines above it in the template
 
@@ -62,6 +63,11 @@ FIELDS: tuple[Field, ...] = (
     )),
     Field("update", "channel", "channel", DEFAULT.channel, (
         '"pre-release": wsl --update --pre-release;  "stable": wsl --update.',
+    )),
+    Field("update", "run", "run", DEFAULT.update_run, (
+        'When apply, setup and dsc set run the update: "always" (newer releases',
+        'carry virtiofs fixes past the minimums), "when-behind" (only when a',
+        'version is below its minimum) or "never".',
     )),
     Field("advisories", "level", "level", DEFAULT.advisories, (
         'Known virtiofs bugs of the installed WSL/DeviceHost (finding known-issue):',
@@ -219,6 +225,11 @@ def _set_field(policy: Policy, field: Field, value: object, source: str) -> Poli
             raise _bad(source, where, f"{value!r} is not an update channel",
                        _did_you_mean(value, CHANNELS, 'use "pre-release" or "stable"'))
         return policy._replace(channel=value)
+    if field.kind == "run":
+        if value not in UPDATE_RUNS:
+            raise _bad(source, where, f"{value!r} is not when to update",
+                       _did_you_mean(value, UPDATE_RUNS, 'use "always", "when-behind" or "never"'))
+        return policy._replace(update_run=value)
     from wslconfig_assistant import versions  # noqa: PLC0415
 
     parse = versions.parse_kernel if field.kind == "kernel" else versions.parse_devicehost

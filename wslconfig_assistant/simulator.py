@@ -35,7 +35,11 @@ profile = ``$WSLCONFIG_ASSISTANT_PROFILE``. A missing file means all defaults. F
 ``config_path``      the .wslconfig read at boot (default ``<profile>/.wslconfig``, else the one
                      beside the state file)
 ``calls``            every invocation's arguments (argv without the program), oldest first
-``distros``          for ``--status`` (default ["Ubuntu"])
+``distros``          the registered distros, the default first (default ["Ubuntu"]); all WSL 2
+``running_distros``  the distros running now (left out: the default one when ``vm_running``); a
+                     distro starts with the VM (``-e``, ``-d NAME``), ``--shutdown`` stops them all.
+                     ``--list [--verbose|--quiet] [--running] [--all]`` shows them as the real one
+                     does: the ``--verbose`` table untranslated, the messages translated.
 """
 
 from __future__ import annotations
@@ -128,6 +132,7 @@ class SimState(NamedTuple):
     config_path: str | None = None
     calls: tuple[tuple[str, ...], ...] = ()
     distros: tuple[str, ...] = ("Ubuntu",)
+    running_distros: tuple[str, ...] = ()
 
 
 Part: TypeAlias = bytes | float  # bytes to write, or seconds to wait before the next part
@@ -244,6 +249,9 @@ def state_from_json(data: dict[str, object], path: str = "state") -> SimState:
         calls=tuple(tuple(call) for call in field.lists("calls")),
         distros=tuple(field.strings("distros", d.distros)),
     )
+    # A hand-written state with a running VM but no list: the default distro is what runs in it.
+    implied = state.distros[:1] if state.vm_running else ()
+    state = state._replace(running_distros=tuple(field.strings("running_distros", implied)))
     if state.language not in wsltext.VERSION_LABELS:
         raise SimError(f"wsl.exe simulator: {path}: language must be one of {', '.join(wsltext.VERSION_LABELS)}")
     if state.update_failure is not None and state.update_failure not in UPDATE_FAILURES:
@@ -320,6 +328,7 @@ def state_to_json(state: SimState) -> dict[str, object]:
     data["booted_config"] = None if state.booted_config is None else state.booted_config._asdict()
     data["calls"] = [list(call) for call in state.calls]
     data["distros"] = list(state.distros)
+    data["running_distros"] = list(state.running_distros)
     return data
 
 
@@ -377,6 +386,8 @@ def dispatch(state: SimState, args: Sequence[str], voice: Voice, config_default:
         return state, version(state, voice)
     if first == "--status":
         return state, status(state, voice)
+    if first in ("-l", "--list"):
+        return state, list_distros(state, rest, voice)
     if first == "--shutdown":
         return shutdown(state, rest, voice)
     if first == "--update":
@@ -432,7 +443,47 @@ def shutdown(state: SimState, rest: Sequence[str], voice: Voice) -> tuple[SimSta
 
 
 def stopped(state: SimState) -> SimState:
-    return state._replace(vm_running=False, running_kernel=None, booted_config=None)
+    return state._replace(vm_running=False, running_kernel=None, booted_config=None, running_distros=())
+
+
+LIST_OPTIONS = {"--verbose": "verbose", "-v": "verbose", "--quiet": "quiet", "-q": "quiet",
+                "--running": "running", "--all": "all"}
+REGISTERED_HEADER = "Windows Subsystem for Linux Distributions:"  # MessageRegisteredDistrosHeader (en-US)
+
+
+def list_distros(state: SimState, rest: Sequence[str], voice: Voice) -> Reply:
+    """``wsl --list``: WslClient.cpp ListDistributionsHelper. It asks the service for the distros'
+    states and never starts the VM. Output goes through wprintf, so UTF-16LE unless WSL_UTF8=1."""
+    options = set()
+    for arg in rest:
+        if arg not in LIST_OPTIONS:
+            return invalid(arg, voice)
+        options.add(LIST_OPTIONS[arg])
+    if {"quiet", "verbose"} <= options or {"all", "running"} <= options:  # WSL_E_INVALID_USAGE
+        return Reply(FAIL, [voice.lines(*USAGE)])
+    no_distros = Reply(FAIL, [voice.lines(*voice.pick(wsltext.NO_DISTROS).split("\n"))])
+    if "verbose" in options:
+        if not state.distros:
+            return no_distros
+        width = max(len("NAME"), *(len(name) for name in state.distros)) + 4
+        row = "{} {:<%d}{:<16}{}" % width  # noqa: UP031 - wprintf's "%s %-Ns%-16s%s"
+        lines = [row.format(" ", "NAME", "STATE", "VERSION")]
+        for i, name in enumerate(state.distros):
+            running = "Running" if name in state.running_distros else "Stopped"
+            lines.append(row.format("*" if i == 0 else " ", name, running, "2"))
+        return Reply(0, [voice.lines(*lines)])
+    names = list(state.distros)
+    if "running" in options:
+        names = [name for name in names if name in state.running_distros]
+        if not names and "quiet" not in options:
+            return Reply(FAIL, [voice.lines(voice.pick(wsltext.NO_RUNNING_DISTRO))])
+    if "quiet" in options:
+        return Reply(0, [voice.lines(*names)] if names else [])
+    if not names:
+        return no_distros
+    default = state.distros[0] if state.distros else None
+    return Reply(0, [voice.lines(REGISTERED_HEADER,
+                                 *(f"{name} (Default)" if name == default else name for name in names))])
 
 
 UPDATE_OPTIONS = ("--pre-release", "--web-download", "--confirm", "--prompt-before-exit")  # the last 3: no-ops
@@ -515,12 +566,13 @@ def flood(voice: Voice) -> Iterator[Part]:
 
 # -- the VM ---------------------------------------------------------------------------------
 
-def start(state: SimState, config_default: str, voice: Voice) -> tuple[SimState, list[Part]]:
+def start(state: SimState, config_default: str, voice: Voice,
+          distro: str | None = None) -> tuple[SimState, list[Part]]:
     """Boot if needed, and what the service then says on the calling wsl.exe's stderr: the kernel-patch
     warning (MessageSwiotlbKernelUnsupported, as "wsl: <text>") when WSL asked for a swiotlb pool but the
     kernel publishes none (WslCoreVm.cpp after ReadGuestCapabilities), once per boot."""
     was_running = state.vm_running and state.booted_config is not None and bool(state.running_kernel)
-    state = boot(state, config_default)
+    state = boot(state, config_default, distro)
     booted = state.booted_config
     if was_running or booted is None or not booted.swiotlb or kernel_has_swiotlb_files(state):
         return state, []
@@ -528,8 +580,11 @@ def start(state: SimState, config_default: str, voice: Voice) -> tuple[SimState,
     return state, [voice.lines("wsl: " + text)]
 
 
-def boot(state: SimState, config_default: str) -> SimState:
-    """Start the VM if it is not running: WSL reads .wslconfig exactly then."""
+def boot(state: SimState, config_default: str, distro: str | None = None) -> SimState:
+    """Start the VM if it is not running (WSL reads .wslconfig exactly then), and the distro in it."""
+    distro = distro or (state.distros[0] if state.distros else None)
+    if distro is not None and distro not in state.running_distros:
+        state = state._replace(running_distros=(*state.running_distros, distro))
     if state.vm_running and state.booted_config is not None and state.running_kernel:
         return state
     booted = read_boot_config(state.config_path or config_default, state.wsl_version)
@@ -582,16 +637,22 @@ def vm_memory(configured: object) -> int:
 def execute(state: SimState, args: Sequence[str], voice: Voice, config_default: str) -> tuple[SimState, Reply]:
     """``[-d DISTRO] [-u USER] [--cd DIR] -e|--exec CMD ARGS...``: run a Linux command in the VM."""
     i = 0
+    distro = None
     while i < len(args) and args[i] in ("-d", "--distribution", "-u", "--user", "--cd"):
         if i + 1 >= len(args):
             return state, invalid(args[i], voice)
-        i += 2  # which distro or user does not change what this guest answers
+        if args[i] in ("-d", "--distribution"):
+            distro = args[i + 1]
+        i += 2  # which user does not change what this guest answers
+    if distro is not None and distro not in state.distros:
+        code = voice.update_text("error_code", code="Wsl/Service/WSL_E_DISTRO_NOT_FOUND")
+        return state, Reply(FAIL, [voice.lines(voice.pick(wsltext.DISTRO_NOT_FOUND), code)])
     if i and i == len(args):  # options only: the shell starts and, without a person, ends
-        state, warning = start(state, config_default, voice)
+        state, warning = start(state, config_default, voice, distro)
         return state, Reply(0, err=warning)
     if args[i] not in ("-e", "--exec") or i + 1 >= len(args):
         return state, invalid(args[i], voice)
-    state, warning = start(state, config_default, voice)
+    state, warning = start(state, config_default, voice, distro)
     reply = linux(state, list(args[i + 1 :]))
     return state, reply._replace(err=[*warning, *reply.err])
 
@@ -638,6 +699,8 @@ def guest_file(state: SimState, name: str) -> str | None:
     if name == "/proc/uptime":  # `verify` compares the boot with the .wslconfig's mtime
         up = max(time.time() - booted.booted_at, 0.0)
         return f"{up:.2f} {up * 1.9:.2f}\n"  # idle time: summed over CPUs, so it can exceed uptime
+    if name == "/proc/sys/kernel/osrelease":  # what `uname -r` prints
+        return f"{state.running_kernel}\n"
     if name == "/proc/version":
         return f"Linux version {state.running_kernel} (root@wsl) (gcc (GCC) 13.2.0) #1 SMP PREEMPT_DYNAMIC\n"
     return None

@@ -267,3 +267,46 @@ SWIOTLB_KERNEL_UNSUPPORTED: dict[str, str] = {
         "目前執行的核心缺少一個可大幅提升 virtio 裝置效能的修補程式。請更新至較新的 WSL 核心，以啟用此最佳化。"
     ),
 }
+
+# `wsl --list`: MessageNoRunningDistro (`--list --running` with none running, exit -1),
+# MessageNoDefaultDistro (any `--list` with no distro registered, exit -1, no error code), and
+# MessageDistroNotFound (`-d NAME` for a name not registered), from Resources.resw at 3e27a6a.
+# The `--list --verbose` table itself is not translated (wsl.h, WslClient.cpp).
+NO_RUNNING_DISTRO = {
+    "en-US": "There are no running distributions.",
+    "de-DE": "Es werden keine Distributionen ausgeführt.",
+    "fr-FR": "Aucune distribution en cours d'exécution.",
+    "es-ES": "No hay distribuciones en ejecución.",
+    "pt-BR": "Não há distribuições em execução.",
+    "it-IT": "Nessuna distribuzione in corso.",
+    "nl-NL": "Er zijn geen actieve distributies.",
+    "ru-RU": "Нет выполняющихся дистрибутивов.",
+    "ja-JP": "実行中のディストリビューションはありません。",
+    "ko-KR": "실행 중인 배포가 없습니다.",
+    "zh-CN": "没有正在运行的分发。",
+    "zh-TW": "沒有任何執行中的發佈。",
+}
+NO_DISTROS = {
+    "en-US": "Windows Subsystem for Linux has no installed distributions.\n"
+             "You can resolve this by installing a distribution with the instructions below:\n\n"
+             "Use 'wsl.exe --list --online' to list available distributions\n"
+             "and 'wsl.exe --install <Distro>' to install.",
+    "de-DE": "Windows-Subsystem für Linux verfügt über keine installierten Distributionen.\n"
+             "Sie können dies beheben, indem Sie eine Distribution mit den folgenden Anweisungen installieren:\n\n"
+             "\"wsl.exe --list --online' zum Auflisten verfügbarer Distributionen verwenden\n"
+             "und \"wsl.exe --install <Distro>\".",
+    "ja-JP": "Linux 用 Windows サブシステムにインストールされているディストリビューションはありません。\n"
+             "この問題を解決するには、以下の手順に従ってディストリビューションをインストールしてください:\n\n"
+             "'wsl.exe --list --online' を使用して利用可能な配布を一覧表示する\n"
+             "および 'wsl.exe --install <Distro>' を使用してインストールしてください。",
+    "zh-CN": "适用于 Linux 的 Windows 子系统没有已安装的分发。\n可按照以下说明安装分发来解决此问题:\n\n"
+             "使用 'wsl.exe --list --online' 列出可用的分发\n和 'wsl.exe --install <Distro>' 进行安装。",
+}
+DISTRO_NOT_FOUND = {
+    "en-US": "There is no distribution with the supplied name.",
+    "de-DE": "Es ist keine Distribution mit dem angegebenen Namen vorhanden.",
+    "fr-FR": "Il n’existe aucune distribution avec le nom fourni.",
+    "es-ES": "No hay ninguna distribución con el nombre proporcionado.",
+    "ja-JP": "指定された名前のディストリビューションはありません。",
+    "zh-CN": "不存在具有所提供名称的分发。",
+}

@@ -1,14 +1,16 @@
-"""`apply`: make the .wslconfig comply with the policy, update WSL if a version is too old,
-check again. Non-interactive: it never prompts and never reads stdin.
+"""`apply`: make the .wslconfig comply with the policy, update WSL, check again, and restart
+WSL when a restart is pending. Non-interactive: it never prompts and never reads stdin.
 
 Order (planning.py decides the edits):
 
 1. the config edits, all in memory, then ONE write (backup + atomic, safewrite.py); nothing
    is written when nothing changes, so a second run leaves the file (and its mtime) alone;
-2. `wsl --version`; when the kernel or DeviceHost gate fails (and not --no-update),
-   `wsl --update [--pre-release]` (the policy's channel) and `wsl --version` again: three
-   calls at most, one when the versions already comply;
-3. with --shutdown, and only when this run changed something, `wsl --shutdown`.
+2. `wsl --version`; then `wsl --update [--pre-release]` (the policy's channel) and `wsl --version`
+   again, by default also when the versions comply (newer releases carry virtiofs fixes past the
+   minimums); the policy's `[update] run` ("when-behind", "never") or --no-update choose otherwise;
+3. whether a restart is pending (restart.py: the VM runs on an older file or kernel; found
+   without starting the VM: `wsl --list --verbose`, plus one read in a running distro);
+4. with --shutdown, when a restart is pending or this run changed something, `wsl --shutdown`.
 
 A failing update does not undo the config edits; the report says what worked and what did
 not. wsl.exe missing, failing or timing out is exit 4, and the report still says whether
@@ -34,6 +36,7 @@ from wslconfig_assistant.policy import DEFAULT, Policy
 if TYPE_CHECKING:
     from wslconfig_assistant.document import ConfigDocument
     from wslconfig_assistant.gates import Gate
+    from wslconfig_assistant.restart import Pending
     from wslconfig_assistant.safewrite import Backup
     from wslconfig_assistant.updating import UpdateReport
     from wslconfig_assistant.wslfacts import Wsl
@@ -50,6 +53,8 @@ class WslSteps(NamedTuple):
     gate_findings: list[Finding] = []  # noqa: RUF012 - a NamedTuple default, never mutated
     reasons: list[str] = []  # noqa: RUF012 - why an update is needed (empty: it is not)
     update: UpdateReport | None = None
+    runs_update: bool = False  # this run runs (or, dry, would run) `wsl --update`
+    restart: Pending | None = None  # is a restart pending (after the write and the update)
     shutdown: bool = False  # `wsl --shutdown` ran and succeeded
     error: AssistantError | None = None  # wsl.exe missing, failed or timed out
 
@@ -58,6 +63,13 @@ class WslSteps(NamedTuple):
         """WSL's version changed (the update installed something)."""
         report = self.update
         return report is not None and report.after is not None and report.after.wsl != report.before.wsl
+
+    def needs_restart(self, changed: bool) -> bool:
+        """WSL must restart for this run's changes or an earlier one's. ``changed``: this run wrote the
+        file. A VM known to be stopped needs none: it reads the file and kernel when it next starts."""
+        if self.restart is not None and self.restart.state != "unknown":
+            return self.restart.pending
+        return changed or self.updated
 
 
 class ApplyRun(NamedTuple):
@@ -105,15 +117,26 @@ def run_apply(ctx: Context, *, policy: Policy = DEFAULT, memory: str | None = No
     steps = _wsl_steps(ctx, policy, plan, dry_run=False, allow_update=not no_update,
                        want_shutdown=shutdown, timeout=update_timeout)
     findings = plan.after.findings(policy, host) + steps.gate_findings
-    if (plan.changed or steps.updated) and not steps.shutdown:
-        findings.append(Finding.make(
-            "shutdown-required",
-            "WSL reads .wslconfig and runs a new kernel only when its VM starts: "
-            "the changes take effect after WSL restarts",
-            commandline.wsl("--shutdown") + "   (running distros stop; or run apply with --shutdown)",
-        ))
+    if steps.needs_restart(plan.changed) and not steps.shutdown:
+        findings.append(_restart_finding(steps))
     findings.sort(key=sort_key)
     return ApplyRun(plan, steps, findings, _exit_code(findings, steps), backup)
+
+
+def _restart_finding(steps: WslSteps) -> Finding:
+    from wslconfig_assistant.restart import pending_finding, shutdown_fix  # noqa: PLC0415
+
+    if steps.restart is not None and steps.restart.pending:
+        return pending_finding(steps.restart)
+    return Finding.make("shutdown-required", "WSL reads .wslconfig and runs a new kernel only when its VM starts: "
+                        "the changes take effect after WSL restarts", shutdown_fix())
+
+
+def update_runs(policy: Policy, reasons: list[str], *, no_update: bool) -> bool:
+    """Whether `wsl --update` runs: --no-update never; else the policy's `[update] run`."""
+    if no_update or policy.update_run == "never":
+        return False
+    return policy.update_run == "always" or bool(reasons)
 
 
 def _exit_code(findings: list[Finding], steps: WslSteps) -> int:
@@ -149,12 +172,17 @@ def _wsl_steps(ctx: Context, policy: Policy, plan: planning.ConfigPlan, *, dry_r
         before = wsl.version_report()
         gates, gate_findings = planning.version_gates(before, doc, policy, kernel_warning=wsl.kernel_patch_warning)
         reasons = planning.update_reasons(gates, custom=planning.custom_kernel(doc) is not None)
-        steps = steps._replace(before=before, gates=gates, gate_findings=gate_findings, reasons=reasons)
+        runs = update_runs(policy, reasons, no_update=not allow_update)
+        steps = steps._replace(before=before, gates=gates, gate_findings=gate_findings, reasons=reasons,
+                               runs_update=runs)
         if dry_run:
-            return steps
-        if reasons and allow_update:
+            return steps._replace(restart=check_restart(wsl, ctx.config, before, doc))
+        if runs:
             steps = _update(ctx, policy, wsl, steps, doc, timeout)
-        if want_shutdown and (plan.changed or steps.updated):
+        if steps.error is None:
+            latest = steps.update.after if steps.update is not None else before
+            steps = steps._replace(restart=check_restart(wsl, ctx.config, latest, doc))
+        if want_shutdown and (plan.changed or steps.updated or steps.needs_restart(False)):
             from wslconfig_assistant.updating import SHUTDOWN_WARNING, shutdown  # noqa: PLC0415
 
             _say(ctx, ctx.console.paint(f"warning: {SHUTDOWN_WARNING}", "warning"))
@@ -163,6 +191,21 @@ def _wsl_steps(ctx: Context, policy: Policy, plan: planning.ConfigPlan, *, dry_r
     except WslError as exc:
         steps = steps._replace(error=exc)
     return steps
+
+
+def check_restart(wsl: Wsl, config: str, report: VersionReport | None, doc: ConfigDocument, *,
+                  installed_kernel: str | None = None) -> Pending:
+    """restart.decide on this machine, never starting the VM; a failing wsl.exe makes it "unknown".
+    The installed kernel comes from ``report`` (a `wsl --version`), else ``installed_kernel``."""
+    from wslconfig_assistant import restart  # noqa: PLC0415
+
+    try:
+        vm = restart.observe_vm(wsl)
+    except WslError as exc:
+        vm = restart.VmFacts(None, f"whether WSL runs is unknown: {exc.message}")
+    return restart.decide(vm, changed_at=restart.config_changed_at(config),
+                          installed_kernel=report.kernel if report is not None else installed_kernel,
+                          custom_kernel=planning.custom_kernel(doc))
 
 
 def _update(ctx: Context, policy: Policy, wsl: Wsl, steps: WslSteps, doc: ConfigDocument,  # noqa: PLR0917
@@ -218,6 +261,7 @@ def _report(ctx: Context, policy: Policy, plan: planning.ConfigPlan, steps: WslS
             dry_run=dry_run,
             plan=_plan_json(policy, plan, steps, no_update=no_update, shutdown=shutdown),
             shutdown={"requested": shutdown, "done": steps.shutdown},
+            restart=steps.restart.as_json() if steps.restart is not None else None,
             next_steps=todo,
         )
         if steps.error is not None:
@@ -239,7 +283,9 @@ def _plan_json(policy: Policy, plan: planning.ConfigPlan, steps: WslSteps, *, no
             "needed": bool(steps.reasons),
             "reasons": steps.reasons,
             "command": "wsl " + " ".join(planning.update_args(policy)),
-            "skipped": bool(steps.reasons) and no_update,
+            "run": "never" if no_update else policy.update_run,
+            "runs": steps.runs_update,
+            "skipped": bool(steps.reasons) and not steps.runs_update,
         },
         "shutdown": shutdown,
     }
@@ -249,8 +295,11 @@ def _next_steps(policy: Policy, plan: planning.ConfigPlan, steps: WslSteps, find
                 dry_run: bool, no_update: bool, shutdown: bool) -> list[str]:
     todo: list[str] = []
     if dry_run:
-        if plan.changed or (steps.reasons and not no_update):
+        if plan.changed or steps.runs_update or (shutdown and steps.needs_restart(False)):
             todo.append("run the same command without --dry-run")
+        elif steps.needs_restart(False):
+            todo.append("restart WSL so the earlier changes take effect: "
+                        f"{commandline.wsl('--shutdown')} (or apply --shutdown)")
         return todo
     if steps.error is not None:
         todo.append(steps.error.fix or steps.error.message)
@@ -264,12 +313,14 @@ def _next_steps(policy: Policy, plan: planning.ConfigPlan, steps: WslSteps, find
                         "in the policy, or wait for a stable release")
         else:
             todo.append("no WSL release new enough is out yet, not even a pre-release: wait for one")
-    elif steps.reasons and no_update:
-        todo.append(f"update WSL: {commandline.wsl(*planning.update_args(policy))} (or apply without --no-update)")
+    elif steps.reasons and not steps.runs_update:
+        how = "apply without --no-update" if no_update else '[update] run = "when-behind" in the policy'
+        todo.append(f"update WSL: {commandline.wsl(*planning.update_args(policy))} (or {how})")
     if outcome is not None and outcome.kind == "reboot-required":
         todo.append("restart Windows: the update needs it")
-    if (plan.changed or steps.updated) and not steps.shutdown:
-        todo.append(f"restart WSL so the changes take effect: {commandline.wsl('--shutdown')}")
+    if steps.needs_restart(plan.changed) and not steps.shutdown:
+        why = "the changes take effect" if plan.changed or steps.updated else "the earlier changes take effect"
+        todo.append(f"restart WSL so {why}: {commandline.wsl('--shutdown')} (or apply --shutdown)")
     for finding in findings:
         if finding.severity == "error" and finding.fix not in todo and finding.code not in _VERSION_CODES:
             todo.append(finding.fix)
@@ -334,20 +385,28 @@ def _human_dry_run(ctx: Context, policy: Policy, plan: planning.ConfigPlan, step
         con.print(f"  {n}. the .wslconfig already complies: no edit")
     n += 1
     command = "wsl " + " ".join(planning.update_args(policy))
+    skip = "--no-update" if no_update else f'[update] run = "{policy.update_run}"'
     if steps.error is not None:
         con.print(f"  {n}. update WSL if needed: unknown, wsl.exe failed")
+    elif steps.runs_update:
+        con.print(f"  {n}. update WSL: {command}")
+        for reason in steps.reasons or ["the versions comply; newer releases carry virtiofs fixes past them"]:
+            con.print(f"       {reason}")
     elif steps.reasons:
-        skip = " (skipped: --no-update)" if no_update else ""
-        con.print(f"  {n}. update WSL: {command}{skip}")
+        con.print(f"  {n}. update WSL: {command} (skipped: {skip})")
         for reason in steps.reasons:
             con.print(f"       {reason}")
     else:
-        con.print(f"  {n}. no update: the kernel and DeviceHost are new enough")
+        con.print(f"  {n}. no update ({skip}): the kernel and DeviceHost are new enough")
     n += 1
     con.print(f"  {n}. check the versions and the config again")
     n += 1
+    if steps.restart is not None:
+        for line in _wrap(f"restart pending: {_restart_text(steps.restart)}", "     ", first=f"  {n}. "):
+            con.print(line)
+        n += 1
     if shutdown:
-        con.print(f"  {n}. restart WSL (wsl --shutdown) if anything changed")
+        con.print(f"  {n}. restart WSL (wsl --shutdown) if a restart is pending or anything changed")
     if steps.gates is not None:
         con.print(con.paint("Versions now", "bold"))
         for line in _gate_lines(ctx, steps.gates):
@@ -404,6 +463,9 @@ def _human_summary(ctx: Context, plan: planning.ConfigPlan, steps: WslSteps, fin
     con.print("  WSL      " + _wsl_line(steps))
     if steps.shutdown:
         con.print("  restart  done: WSL was shut down, it starts anew")
+    elif steps.restart is not None:
+        for line in _wrap(_restart_text(steps.restart), "           ", first="  restart  "):
+            con.print(line)
     for i, item in enumerate(todo):
         for line in _wrap(item, "           ", first="  to do    " if i == 0 else "           "):
             con.print(line)
@@ -414,6 +476,11 @@ def _human_summary(ctx: Context, plan: planning.ConfigPlan, steps: WslSteps, fin
     else:
         written = "the config edits WERE written" if plan.changed else "nothing was written"
         con.print(con.paint(f"  result   wsl.exe failed; {written}", "error"))
+
+
+def _restart_text(pending: Pending) -> str:
+    word = {"pending": "yes", "none": "no", "unknown": "cannot tell"}[pending.state]
+    return f"{word}: {pending.reason}"
 
 
 def _wsl_line(steps: WslSteps) -> str:
@@ -427,4 +494,6 @@ def _wsl_line(steps: WslSteps) -> str:
     after = report.after.wsl if report.after is not None else "unknown"
     if steps.updated:
         return f"updated {report.before.wsl} -> {after}"
+    if report.outcome.kind == "already-latest":
+        return f"{after}: already the newest release (wsl --update checked)"
     return f"update {report.outcome.kind}: still {after}"

@@ -93,10 +93,15 @@ INSTANCE_SCHEMA: dict[str, Any] = {
                      "propertyNames": {"pattern": "^[A-Za-z][A-Za-z0-9]*\\.[A-Za-z][A-Za-z0-9]*$"},
                      "additionalProperties": {"anyOf": [_SETTING_VALUE, {"type": "null"}]}},
         "policy": {"type": ["string", "null"], "description": "A TOML policy file (`policy init` writes one)."},
-        "updateWsl": {"type": "boolean", "default": False, "description": "set may run `wsl --update` when the "
-                      "kernel or DeviceHost is too old; the versions then count for the desired state."},
-        "shutdown": {"type": "boolean", "default": False, "description": "set runs `wsl --shutdown` when it "
-                     "changed something (running distros stop)."},
+        "updateWsl": {"type": ["boolean", "null"], "description": "Left out: set runs `wsl --update` as the "
+                      "policy's [update] run says (default always, also when the versions comply). false: never. "
+                      "true: at least when the kernel or DeviceHost is too old. Unless false, the versions count "
+                      "for the desired state. test never updates."},
+        "shutdown": {"type": "boolean", "default": False, "description": "set runs `wsl --shutdown` when a "
+                     "restart is pending or it changed something (running distros stop); test then counts a "
+                     "pending restart as out of the desired state."},
+        "restartPending": {"type": ["boolean", "null"], "readOnly": True, "description": "WSL's VM runs on an "
+                           "older .wslconfig or kernel (null: cannot tell). Found without starting the VM."},
         "compliant": {"type": "boolean", "readOnly": True, "description": "The whole policy holds, as "
                       "`validate` judges it (configuration and versions)."},
         "wslVersion": _VERSION,
@@ -121,7 +126,8 @@ INSTANCE_SCHEMA: dict[str, Any] = {
 
 # Properties a request sets (the others are read-only results, ignored on input).
 _WRITABLE = ("configPath", "virtiofs", "memory", "settings", "policy", "updateWsl", "shutdown")
-_READ_ONLY = ("compliant", "wslVersion", "kernelVersion", "deviceHostVersion", "findings", "_inDesiredState")
+_READ_ONLY = ("compliant", "wslVersion", "kernelVersion", "deviceHostVersion", "restartPending", "findings",
+              "_inDesiredState")
 
 
 def manifest() -> dict[str, Any]:
@@ -157,7 +163,7 @@ class Request(NamedTuple):
     memory: str | None
     settings: dict[str, str]  # key as given -> value as `set` takes it
     policy_path: str | None
-    update_wsl: bool
+    update_wsl: bool | None  # None: the policy's [update] run decides
     shutdown: bool
 
     def sets(self) -> list[str]:
@@ -225,7 +231,7 @@ def parse_request(data: Mapping[str, object]) -> Request:
         memory=_optional_str(data, "memory"),
         settings=settings,
         policy_path=_optional_str(data, "policy"),
-        update_wsl=bool(_optional_bool(data, "updateWsl")),
+        update_wsl=_optional_bool(data, "updateWsl"),
         shutdown=bool(_optional_bool(data, "shutdown")),
     )
 
@@ -302,6 +308,10 @@ def request_policy(request: Request) -> Policy:
         policy = load_policy(request.policy_path)
     if request.virtiofs is not None:
         policy = policy._replace(require_virtiofs=request.virtiofs)
+    if request.update_wsl is False:
+        policy = policy._replace(update_run="never")
+    elif request.update_wsl is True and policy.update_run == "never":
+        policy = policy._replace(update_run="when-behind")  # asked for: at least when a version is behind
     return policy
 
 
@@ -351,6 +361,7 @@ class Versions(NamedTuple):
     findings: list[Finding]
     known: bool  # wsl --version answered
     reasons: list[str]  # why an update is needed (empty: it is not)
+    restart: bool | None = None  # a restart is pending (None: cannot tell, or not asked)
 
 
 def _versions(ctx: Context, doc: ConfigDocument, policy: Policy) -> Versions:
@@ -372,6 +383,22 @@ def _unknown_versions(policy: Policy, source: str) -> Versions:
 
     gates, findings = evaluate_gates(GateFacts(None, None, source), policy)
     return Versions(gates, findings, False, ["versions unknown"])
+
+
+def _with_restart(ctx: Context, doc: ConfigDocument, versions: Versions) -> Versions:
+    """restart.decide, as apply takes it (never starts the VM); unknown when wsl.exe failed."""
+    if not versions.known:
+        return versions
+    from wslconfig_assistant.commands.apply import check_restart  # noqa: PLC0415
+    from wslconfig_assistant.wslfacts import Wsl  # noqa: PLC0415
+
+    try:
+        wsl = Wsl(ctx.wsl_exe)
+    except WslError:
+        return versions
+    by_name = {gate.name: gate.version for gate in versions.gates}
+    pending = check_restart(wsl, ctx.config, None, doc, installed_kernel=by_name.get("kernel"))
+    return versions._replace(restart=None if pending.state == "unknown" else pending.pending)
 
 
 def state(doc: ConfigDocument, request: Request, versions: Versions, findings: list[Finding]) -> dict[str, Any]:
@@ -402,6 +429,7 @@ def state(doc: ConfigDocument, request: Request, versions: Versions, findings: l
         "wslVersion": by_name.get("wsl"),
         "kernelVersion": by_name.get("kernel"),
         "deviceHostVersion": by_name.get("devicehost"),
+        "restartPending": versions.restart,
         "findings": [f.as_json() for f in findings],
     }
 
@@ -434,8 +462,10 @@ def _out_of_state(doc: ConfigDocument, request: Request, policy: Policy, host: i
         out.append("virtiofs" if key in _VIRTIOFS_KEYS else "memory" if key == "wsl2.memory" else "settings")
     if any(f.severity == "error" for f in plan.after.findings(policy, host)):
         out.append("findings")
-    if request.update_wsl and versions.reasons:
+    if policy.update_run != "never" and versions.reasons:
         out.extend(("kernelVersion", "deviceHostVersion"))
+    if request.shutdown and versions.restart:
+        out.append("restartPending")
     return list(dict.fromkeys(out))
 
 
@@ -484,7 +514,7 @@ def _observe(ctx: Context, request: Request) -> _Observed:
     policy = request_policy(request)
     host, _source = host_memory()
     doc = ctx.load()
-    versions = _versions(ctx, doc, policy)
+    versions = _with_restart(ctx, doc, _versions(ctx, doc, policy))
     findings = sorted(doc.findings(policy, host) + versions.findings, key=sort_key)
     return _Observed(doc, policy, host, versions, findings)
 
@@ -509,8 +539,8 @@ def _set(ctx: Context, request: Request) -> int:
     from wslconfig_assistant.hostinfo import host_memory  # noqa: PLC0415
 
     policy = request_policy(request)
-    run = run_apply(ctx, policy=policy, memory=request.memory, sets=request.sets(),
-                    no_update=not request.update_wsl, shutdown=request.shutdown, names=request_names())
+    run = run_apply(ctx, policy=policy, memory=request.memory, sets=request.sets(), shutdown=request.shutdown,
+                    names=request_names())
     steps, plan = run.steps, run.plan
     if run.backup is not None:
         emit("info", f"written: {ctx.config} (backup {run.backup.id}; undo: "
@@ -518,6 +548,10 @@ def _set(ctx: Context, request: Request) -> int:
     host, _source = host_memory()
     before_versions = _report_versions(steps.before, plan.before, policy, steps.error)
     after_versions = _report_versions(_after_report(steps), plan.after, policy, steps.error)
+    if steps.restart is not None:
+        before_versions = before_versions._replace(restart=None if steps.restart.state == "unknown"
+                                                   else steps.restart.pending)
+        after_versions = after_versions._replace(restart=steps.needs_restart(plan.changed) and not steps.shutdown)
     before = state(plan.before, request, before_versions, plan.before.findings(policy, host) + before_versions.findings)
     # The state reached, judged exactly as `get` judges it: the file's findings plus the version
     # gates (unknown versions fail closed), plus apply's note that WSL must restart.
@@ -532,7 +566,7 @@ def _set(ctx: Context, request: Request) -> int:
         if finding.severity == "error" or finding.code == "shutdown-required":
             emit("warn", f"[{finding.code}] {finding.message} (fix: {finding.fix})")
     _print_lines(after, changed)
-    if steps.error is not None and (request.update_wsl or request.shutdown):
+    if steps.error is not None and (policy.update_run != "never" or request.shutdown):
         emit("error", steps.error.message + (f" (fix: {steps.error.fix})" if steps.error.fix else ""))
         return int(steps.error.exit_code)
     still = _out_of_state(plan.after, request, policy, host, after_versions)

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from wslconfig_assistant.gates import Gate
     from wslconfig_assistant.output import Console
     from wslconfig_assistant.policy import Requirement
+    from wslconfig_assistant.restart import Pending
     from wslconfig_assistant.safewrite import Backup
     from wslconfig_assistant.schema import KeySpec
     from wslconfig_assistant.updating import UpdateReport
@@ -137,6 +138,11 @@ class Versions(NamedTuple):
     findings: list[Finding] = []  # noqa: RUF012 - a NamedTuple default, never mutated
     reasons: list[str] = []  # noqa: RUF012 - why an update is needed (empty: it is not)
     error: WslError | None = None
+    restart: Pending | None = None  # is a restart of WSL pending already (restart.py)
+
+    @property
+    def restart_pending(self) -> bool:
+        return self.restart is not None and self.restart.pending
 
 
 class Answers(NamedTuple):
@@ -190,9 +196,11 @@ def _read_versions(ctx: Context, doc: ConfigDocument, policy: Policy) -> Version
         before = wsl.version_report()
     except WslError as exc:
         return Versions(error=exc)
+    from wslconfig_assistant.commands.apply import check_restart  # noqa: PLC0415
+
     gates, findings = planning.version_gates(before, doc, policy, kernel_warning=wsl.kernel_patch_warning)
     reasons = planning.update_reasons(gates, custom=planning.custom_kernel(doc) is not None)
-    return Versions(wsl, before, gates, findings, reasons)
+    return Versions(wsl, before, gates, findings, reasons, restart=check_restart(wsl, ctx.config, before, doc))
 
 
 def _show_state(screen: Screen, ctx: Context, doc: ConfigDocument, *, policy: Policy, host: int | None,
@@ -221,6 +229,9 @@ def _show_state(screen: Screen, ctx: Context, doc: ConfigDocument, *, policy: Po
         for line, style in _finding_lines(sorted((f for f in versions.findings if f.code not in _VERSION_CODES),
                                                  key=sort_key)):
             screen.say(line, style)
+        if versions.restart_pending:
+            assert versions.restart is not None  # noqa: S101 - restart_pending says so
+            screen.say(f"  restart pending: {versions.restart.reason}", "warning")
 
 
 def _finding_lines(findings: list[Finding]) -> list[tuple[str, str | None]]:
@@ -257,7 +268,10 @@ def _ask(screen: Screen, prompter: Prompter, doc: ConfigDocument, *, policy: Pol
     wants: list[_Want] = []
     declined: list[str] = []
     edits = list(default.edits)
-    if not edits and not versions.reasons:
+    from wslconfig_assistant.commands.apply import update_runs  # noqa: PLC0415
+
+    offer_update = versions.wsl is not None and update_runs(policy, versions.reasons, no_update=False)
+    if not edits and not offer_update and not versions.restart_pending:
         screen.heading("Nothing to change: the plan for this machine is empty.")
         return Answers(default, [], write=False, update=False, shutdown=False)
     virtiofs = [e for e in edits if e.change.key.lower() in _VIRTIOFS_KEYS]
@@ -295,8 +309,11 @@ def _ask(screen: Screen, prompter: Prompter, doc: ConfigDocument, *, policy: Pol
         if not write:
             declined.append("writing the file")
     update = False
-    if versions.reasons and versions.wsl is not None:
-        screen.heading("WSL needs an update")
+    if offer_update:
+        if versions.reasons:
+            screen.heading("WSL needs an update")
+        else:
+            screen.heading("Update WSL: the versions comply, and newer releases carry virtiofs fixes past them")
         for reason in versions.reasons:
             screen.say(f"  {reason}")
         command = "wsl " + " ".join(planning.update_args(policy))
@@ -305,10 +322,15 @@ def _ask(screen: Screen, prompter: Prompter, doc: ConfigDocument, *, policy: Pol
         if not update:
             declined.append("the update")
     shutdown = False
-    if versions.wsl is not None and ((write and plan.changed) or update):
+    # An update the versions do not need ("always") installs at most a newer release, and its MSI
+    # stops the VM: no restart to ask about for it alone.
+    needed_update = update and bool(versions.reasons)
+    if versions.wsl is not None and ((write and plan.changed) or needed_update or versions.restart_pending):
         from wslconfig_assistant.updating import SHUTDOWN_WARNING  # noqa: PLC0415
 
         screen.heading("Restart WSL, so that it reads the new settings")
+        if versions.restart_pending and versions.restart is not None:
+            screen.say(f"  {versions.restart.reason}")
         screen.say(f"  warning: {SHUTDOWN_WARNING}", "warning")
         shutdown = prompter.confirm(Q_SHUTDOWN, default=True)
         if not shutdown:
@@ -418,7 +440,7 @@ def _act(screen: Screen, ctx: Context, policy: Policy, answers: Answers, version
     try:
         if answers.update:
             outcome = _update(screen, ctx, policy, wsl, answers, versions, outcome)
-        if answers.shutdown and (outcome.written or outcome.updated):
+        if answers.shutdown and (outcome.written or outcome.updated or versions.restart_pending):
             from wslconfig_assistant.updating import shutdown  # noqa: PLC0415
 
             screen.heading("Restarting WSL: wsl --shutdown")
@@ -464,7 +486,7 @@ def _summary(screen: Screen, ctx: Context, doc: ConfigDocument, *, policy: Polic
              answers: Answers, versions: Versions, outcome: Outcome) -> int:
     final = answers.plan.after if outcome.written else doc
     findings = final.findings(policy, host) + outcome.gate_findings
-    if (outcome.written or outcome.updated) and not outcome.shutdown:
+    if (outcome.written or outcome.updated or versions.restart_pending) and not outcome.shutdown:
         findings.append(Finding.make(
             "shutdown-required",
             "WSL reads .wslconfig and runs a new kernel only when its VM starts",
@@ -524,6 +546,8 @@ def _wsl_text(versions: Versions, outcome: Outcome) -> str:
     after = report.after.wsl if report.after is not None else "unknown"
     if outcome.updated:
         return f"updated {report.before.wsl} -> {after}"
+    if report.outcome.kind == "already-latest":
+        return f"{after}: already the newest release (wsl --update checked)"
     return f"update {report.outcome.kind}: still {after}"
 
 
@@ -545,7 +569,7 @@ def _todo(policy: Policy, answers: Answers, versions: Versions, outcome: Outcome
         add("update WSL: wsl " + " ".join(planning.update_args(policy)))
     if report is not None and report.outcome.kind == "reboot-required":
         add("restart Windows: the update needs it")
-    if (outcome.written or outcome.updated) and not outcome.shutdown:
+    if (outcome.written or outcome.updated or versions.restart_pending) and not outcome.shutdown:
         add("restart WSL so the changes take effect: wsl --shutdown")
     for finding in findings:
         if finding.severity == "error" and finding.code not in _VERSION_CODES:

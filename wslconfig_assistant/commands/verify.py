@@ -9,10 +9,9 @@ It starts the WSL VM, so it runs only when asked.
 
 from __future__ import annotations
 
-import os
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-from wslconfig_assistant import commandline, output
+from wslconfig_assistant import commandline, output, planning
 from wslconfig_assistant.commands.context import Context
 from wslconfig_assistant.commands.versions import collect, gate_lines, gates_json
 from wslconfig_assistant.errors import ExitCode
@@ -21,6 +20,9 @@ from wslconfig_assistant.hostinfo import host_memory
 from wslconfig_assistant.planning import custom_kernel
 from wslconfig_assistant.policy import DEFAULT, Policy
 from wslconfig_assistant.wslfacts import SWIOTLB_BASE, SWIOTLB_SIZE, Wsl
+
+if TYPE_CHECKING:
+    from wslconfig_assistant.gates import Gate
 
 _CONFIG_CODES = {"virtiofs-disabled", "virtiofs-overridden", "memory-too-low", "memory-invalid",
                  "encoding-unsupported"}
@@ -59,7 +61,7 @@ def verify(ctx: Context, *, policy: Policy = DEFAULT) -> int:
         ", ".join(f"{g.name} {g.version or 'unknown'}" for g in needed),
         errors[0].fix if errors else None,
     ))
-    links.append(_restart_link(ctx, wsl, gate_findings))
+    links.append(_restart_link(ctx, wsl, gates, planning.custom_kernel(doc)))
     mounts = guest.parse_mounts(wsl.guest_text("cat", "/proc/mounts") or "")
     access = guest.classify_drive_mount(guest.drive_mount(mounts))
     links.append(Link(
@@ -110,27 +112,22 @@ def _hex(value: int | None) -> str:
     return "missing" if value is None else hex(value)
 
 
-def _restart_link(ctx: Context, wsl: Wsl, gate_findings: list) -> Link:  # type: ignore[type-arg]
-    if any(f.code == "shutdown-required" for f in gate_findings):
-        stale = next(f for f in gate_findings if f.code == "shutdown-required")
-        return Link("restart", False, stale.message, commandline.wsl("--shutdown"))
+def _restart_link(ctx: Context, wsl: Wsl, gates: list[Gate], custom_kernel: str | None) -> Link:
+    """restart.decide, the decision apply, setup and dsc take too, on what verify has read: verify has
+    started the VM (uname -r), so it runs; the guest's uptime, with the host's sleep, says when it booted."""
+    from wslconfig_assistant import restart  # noqa: PLC0415
     from wslconfig_assistant.vmboot import boot_window  # noqa: PLC0415
 
+    by_name = {gate.name: gate.version for gate in gates}
+    running = by_name.get("kernel") if custom_kernel else by_name.get("running-kernel")
     window = boot_window(wsl.guest_text("cat", "/proc/uptime"))
-    if window is None:
-        return Link("restart", None, "could not read the VM's uptime", None)
-    try:
-        changed = os.stat(ctx.config).st_mtime
-    except OSError:
-        changed = None
-    order = "before" if changed is None else window.change_was(changed)
-    if order == "after":
-        return Link("restart", False, ".wslconfig changed after the WSL VM started, so the VM runs "
-                    "without the change", commandline.wsl("--shutdown"))
-    if order == "unknown":
-        slept = "for an unknown time" if window.slept is None else f"{window.slept:.0f} s"
-        return Link("restart", None, f"the host slept {slept} since it started and the VM's clock stops while it "
-                    "sleeps, so whether the VM started before or after the last .wslconfig change cannot be told",
-                    commandline.wsl("--shutdown") + ", then verify again")
-    return Link("restart", True, f"the VM started {int(window.uptime)} s ago (running time), after the last "
-                ".wslconfig change", None)
+    vm = restart.VmFacts(True, "verify started WSL", boot=window, running_kernel=running)
+    pending = restart.decide(vm, changed_at=restart.config_changed_at(ctx.config),
+                             installed_kernel=None if custom_kernel else by_name.get("kernel"),
+                             custom_kernel=custom_kernel)
+    if pending.state == "unknown":
+        if window is None:
+            return Link("restart", None, "could not read the VM's uptime", None)
+        return Link("restart", None, pending.reason, commandline.wsl("--shutdown") + ", then verify again")
+    return Link("restart", not pending.pending, pending.reason,
+                commandline.wsl("--shutdown") if pending.pending else None)
