@@ -560,7 +560,7 @@ def _set(ctx: Context, request: Request) -> int:
     after = state(plan.after, request, after_versions, reached)
     # Only what this operation changed: the file's properties, and the versions an update moved.
     changed = [name for name in _CHANGEABLE if after[name] != before.get(name)]
-    if steps.error is not None and not (request.update_wsl or request.shutdown):
+    if steps.error is not None and not (policy.update_run != "never" or request.shutdown):
         emit("warn", f"the versions are unknown: {steps.error.message}")
     for finding in reached:
         if finding.severity == "error" or finding.code == "shutdown-required":
@@ -576,7 +576,8 @@ def _set(ctx: Context, request: Request) -> int:
     return ExitCode.OK
 
 
-_CHANGEABLE = ("virtiofs", "memory", "settings", "wslVersion", "kernelVersion", "deviceHostVersion")
+# restartPending: a set with shutdown that restarted WSL changed it from true to false.
+_CHANGEABLE = ("virtiofs", "memory", "settings", "wslVersion", "kernelVersion", "deviceHostVersion", "restartPending")
 
 
 def _after_report(steps: WslSteps) -> VersionReport | None:
