@@ -112,7 +112,7 @@ def _hex(value: int | None) -> str:
     return "missing" if value is None else hex(value)
 
 
-def _restart_link(ctx: Context, wsl: Wsl, gates: list[Gate], custom_kernel: str | None) -> Link:
+def _restart_link(ctx: Context, wsl: Wsl, gates: list[Gate], custom_kernel: str | None = None) -> Link:
     """restart.decide, the decision apply, setup and dsc take too, on what verify has read: verify has
     started the VM (uname -r), so it runs; the guest's uptime, with the host's sleep, says when it booted."""
     from wslconfig_assistant import restart  # noqa: PLC0415
