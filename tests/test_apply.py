@@ -251,6 +251,33 @@ def test_stable_channel_already_latest_but_too_old(machine: Machine, tmp_path: P
     assert any('channel = "pre-release"' in step for step in doc["next_steps"])
 
 
+def test_stable_channel_is_told_before_the_update_that_it_cannot_reach_the_fast_path(
+        machine: Machine, tmp_path: Path) -> None:
+    """14.5: the stable channel carries only WSL 2.7.x, which has no swiotlb code: said before the
+    update (text), as a finding (JSON, dry run too), with the policy change that fixes it."""
+    policy = tmp_path / "stable.toml"
+    policy.write_text('[update]\nchannel = "stable"\n', encoding="utf-8")
+    machine.sim(stable_release="2.7.11.0")
+    machine.write("[wsl2]\nvirtiofs=true\n")
+    result = machine.run("apply", "--policy", policy)
+    out = result.stdout
+    assert result.returncode == 1
+    said, updating = out.index('update channel is "stable"'), out.index("updating WSL: wsl --update")
+    assert said < updating
+    assert "has no swiotlb code" in out[:updating]
+    assert f'fix: set [update] channel = "pre-release" in {policy}' in out[:updating].replace("\n  ", " ")
+    machine.reset_calls()
+    _dry, doc = machine.apply("--dry-run", "--policy", policy)
+    [finding] = [f for f in doc["findings"] if f["code"] == "stable-channel"]
+    assert finding["severity"] == "warning"
+    assert str(policy) in finding["fix"]
+    assert ["--update"] not in machine.calls()
+    # On the pre-release channel, or once the versions comply, there is nothing to say.
+    assert "stable-channel" not in codes(machine.apply("--dry-run")[1])
+    machine.sim(wsl_version=NEWEST)
+    assert "stable-channel" not in codes(machine.apply("--dry-run", "--policy", policy)[1])
+
+
 def test_wsl_exe_missing_after_the_edits_exits_4_and_says_they_were_written(machine: Machine) -> None:
     machine.write(OLD_CONFIG)
     result = machine.run("apply", "--json", "--wsl-exe", str(machine.tmp / "no-such-wsl.exe"))

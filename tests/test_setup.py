@@ -399,6 +399,20 @@ def test_the_update_is_offered_also_when_the_versions_comply(on_machine: Machine
     assert "result   complies" in out
 
 
+def test_the_stable_channel_is_told_before_the_update(on_machine: Machine, tmp_path: Path) -> None:
+    from wslconfig_assistant.policyfile import load_policy
+
+    policy_file = tmp_path / "stable.toml"
+    policy_file.write_text('[update]\nchannel = "stable"\n', encoding="utf-8")
+    code, prompter, out = run_wizard([None, None, None, None, False, None], policy=load_policy(str(policy_file)))
+    assert Q_UPDATE in prompter.asked
+    words = " ".join(out.split())  # the wizard wraps at 80 columns
+    said = words.index('warning: the policy\'s update channel is "stable"')
+    assert said < words.index('fix: set [update] channel = "pre-release" in') < words.index("Restart WSL")
+    assert ["--update"] not in on_machine.calls()  # declined
+    assert code == 1
+
+
 def test_nothing_to_change_but_no_wsl_exe_is_exit_4(on_machine: Machine, tmp_path: Path) -> None:
     on_machine.config.write_bytes(b"[wsl2]\r\nvirtiofs=true\r\n")
     code, prompter, out = run_wizard([], wsl_exe=str(tmp_path / "no-such-wsl.exe"))

@@ -43,6 +43,7 @@ WARNING_CODES = frozenset(
         "control-character",
         "known-issue",
         "no-windows-drives",
+        "stable-channel",
     }
 )
 INFO_CODES = frozenset({"setting-ignored", "encoding-note"})

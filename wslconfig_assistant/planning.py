@@ -250,7 +250,34 @@ def version_gates(report: VersionReport, doc: ConfigDocument, policy: Policy,
     from wslconfig_assistant.gates import GateFacts, evaluate_gates  # noqa: PLC0415
 
     facts = GateFacts(report.wsl, report.kernel, source, custom_kernel(doc), None, kernel_warning)
-    return evaluate_gates(facts, policy)
+    gates, findings = evaluate_gates(facts, policy)
+    stable = stable_channel_finding(policy, gates, custom=facts.custom_kernel is not None)
+    return gates, findings + ([stable] if stable is not None else [])
+
+
+# The stable channel (`wsl --update`; WinGet's Microsoft.WSL) carries only the 2.7 line today (2.7.12 to
+# 2.7.14, shared/research/wsl-after-2.9.4.md), and 2.7 has no swiotlb code at all: the per-device DMA pool
+# arrived in 2.8.9 (commit c4ef2c7dd), the first release with the fast path's kernel and DeviceHost. So a
+# machine behind the minimums cannot get there on the stable channel; only the pre-release channel can.
+STABLE_LINE = "2.7"
+FIRST_FAST_PATH_RELEASE = "2.8.9"
+
+
+def stable_channel_finding(policy: Policy, gates: list[Gate], *, custom: bool) -> Finding | None:
+    """`stable-channel`: the policy updates on the stable channel, and a version is behind, which no
+    stable release can fix today. Said before any update (apply, setup, dsc), with the fix."""
+    if policy.channel != "stable" or not update_reasons(gates, custom=custom):
+        return None
+    from wslconfig_assistant.findings import Finding  # noqa: PLC0415
+
+    where = f"in {policy.source}" if policy.source else "in the policy file"
+    return Finding.make(
+        "stable-channel",
+        f'the policy\'s update channel is "stable" (`wsl --update`), which carries only WSL {STABLE_LINE}.x today, '
+        f"and {STABLE_LINE} has no swiotlb code: no stable release reaches the fast path (it needs WSL "
+        f"{FIRST_FAST_PATH_RELEASE} or newer, a pre-release)",
+        f'set [update] channel = "pre-release" {where}, then run apply again (it runs wsl --update --pre-release)',
+    )
 
 
 def custom_kernel(doc: ConfigDocument) -> str | None:

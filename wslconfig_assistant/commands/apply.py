@@ -215,6 +215,12 @@ def _update(ctx: Context, policy: Policy, wsl: Wsl, steps: WslSteps, doc: Config
 
     assert steps.before is not None  # noqa: S101 - read by the caller
     command = "wsl " + " ".join(planning.update_args(policy))
+    stable = planning.stable_channel_finding(policy, steps.gates or [], custom=planning.custom_kernel(doc) is not None)
+    if stable is not None:  # said before the update: it cannot reach the fast path
+        for line in _wrap(f"warning: {stable.message}", "  ", first=""):
+            _say(ctx, ctx.console.paint(line, "warning"))
+        for line in _wrap(f"fix: {stable.fix}", "  "):
+            _say(ctx, ctx.console.paint(line, "dim"))
     _say(ctx, f"updating WSL: {command}")
     _say(ctx, ctx.console.paint("  (downloads and installs; this can take minutes)", "dim"))
     live = not ctx.json and is_terminal(sys.stdout)

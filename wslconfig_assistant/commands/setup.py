@@ -316,6 +316,10 @@ def _ask(screen: Screen, prompter: Prompter, doc: ConfigDocument, *, policy: Pol
             screen.heading("Update WSL: the versions comply, and newer releases carry virtiofs fixes past them")
         for reason in versions.reasons:
             screen.say(f"  {reason}")
+        for finding in versions.findings:
+            if finding.code == "stable-channel":  # before the update: it cannot reach the fast path
+                screen.say(f"  warning: {finding.message}", "warning")
+                screen.say(f"    fix: {finding.fix}", "dim")
         command = "wsl " + " ".join(planning.update_args(policy))
         screen.say(f"  {command} downloads and installs it (this can take minutes)", "dim")
         update = prompter.confirm(Q_UPDATE, default=True)
