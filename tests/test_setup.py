@@ -408,7 +408,7 @@ def test_the_stable_channel_is_told_before_the_update(on_machine: Machine, tmp_p
     assert Q_UPDATE in prompter.asked
     words = " ".join(out.split())  # the wizard wraps at 80 columns
     said = words.index('warning: the policy\'s update channel is "stable"')
-    assert said < words.index('fix: set [update] channel = "pre-release" in') < words.index("Restart WSL")
+    assert said < words.index('fix: set [update] channel = "pre-release" in', said) < words.index("Restart WSL")
     assert ["--update"] not in on_machine.calls()  # declined
     assert code == 1
 
