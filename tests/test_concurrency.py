@@ -206,5 +206,5 @@ def test_stress_concurrent_writers_lose_no_reported_edit(tmp_path: Path) -> None
         shutil.rmtree(folder, ignore_errors=True)
     assert figures["lost"] == 0, figures
     assert figures["other"] == 0, figures
-    assert figures["written"] >= 20, figures  # it really raced
+    assert figures["written"] >= 10, figures  # it really raced (~100-200 on an idle 2-core machine)
     assert figures["refused"] == 0, figures  # the lock serializes them: nobody has to be refused
