@@ -18,7 +18,6 @@ import re
 DEFAULT_WIDTH = 80
 _MIN_WIDTH = 40  # a silly COLUMNS=5 must not make every word a line
 _SGR = re.compile(r"\x1b\[[0-9;]*m")  # our own colours (Console.paint): no columns
-_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f]")  # C0 (but TAB, expanded first), DEL, C1
 
 
 def terminal_width(stream: object = None) -> int:
@@ -57,7 +56,9 @@ def fit(text: str, width: int = DEFAULT_WIDTH, *, cont: str | None = None, escap
     passes False, its text is escaped already and may hold its own colour codes."""
     body = text.expandtabs(8).rstrip()
     if escape:
-        body = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", body)
+        from wslconfig_assistant.findings import visible  # noqa: PLC0415 - the one escaping (output.escaped)
+
+        body = visible(body)
     if columns(body) <= width:
         return [body]
     indent = body[: len(body) - len(body.lstrip(" "))]

@@ -230,7 +230,9 @@ class ConfigDocument:
         """A unified diff for people (line endings shown as plain lines)."""
         import difflib  # noqa: PLC0415 - only edits need it; validate stays lean
 
-        name = str(self.path) if self.path else ".wslconfig"
+        from wslconfig_assistant.findings import visible  # noqa: PLC0415
+
+        name = visible(str(self.path)) if self.path else ".wslconfig"
         before = self.file.text.splitlines(keepends=True) if self.exists else []
         after = other.file.text.splitlines(keepends=True)
         lines = difflib.unified_diff(
@@ -243,5 +245,8 @@ class ConfigDocument:
 
 
 def _visible(line: str) -> str:
-    body = line.rstrip("\r\n")
-    return body + "\n"
+    # Escaped here, not only when printed: with colours on, the escaping keeps the colour codes
+    # Console writes, and a file's own (a comment holding ESC[31m) must not pass for one.
+    from wslconfig_assistant.findings import visible  # noqa: PLC0415
+
+    return visible(line.rstrip("\r\n")) + "\n"

@@ -13,10 +13,37 @@ import sys
 from collections.abc import Iterable
 from typing import TextIO
 
-from wslconfig_assistant.findings import Finding
+from wslconfig_assistant.findings import Finding, visible
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _COLORS = {"error": "31", "warning": "33", "info": "36", "ok": "32", "bold": "1", "dim": "2"}
+# Exactly what Console.paint writes: one of its colour codes, text without ESC, the reset. The only
+# escape sequences people's text may carry; a lone ESC[31m from a path or a file does not match.
+_OWN_PAINT = re.compile("(\x1b\\[(?:" + "|".join(sorted(_COLORS.values())) + ")m)([^\x1b]*)(\x1b\\[0m)")
+
+
+def escaped(text: str, *, keep_color: bool = False) -> str:
+    """THE escaping of everything printed for people that came from a file, a path, an argument
+    or wsl.exe: each control character (ESC, BEL, CR, DEL, C1, bidi overrides) shown as a
+    Python-style escape (findings.visible: ``\\x1b``), line breaks kept, UTF-8 text as it is.
+    So a comment holding ``\\x1b]0;pwned\\x07`` or OSC 52 (which writes the clipboard) reaches the
+    terminal as text. ``keep_color``: the colour codes Console.paint itself wrote survive."""
+    if text.isascii() and text.isprintable():
+        return text
+    lines = text.split("\n")
+    if not keep_color:
+        return "\n".join(visible(line) for line in lines)
+    return "\n".join(_keep_paint(line) for line in lines)
+
+
+def _keep_paint(line: str) -> str:
+    out, at = [], 0
+    for m in _OWN_PAINT.finditer(line):
+        out.append(visible(line[at:m.start()]))
+        out.append(m.group(1) + visible(m.group(2)) + m.group(3))
+        at = m.end()
+    out.append(visible(line[at:]))
+    return "".join(out)
 
 
 class Console:
@@ -30,10 +57,13 @@ class Console:
     def paint(self, text: str, style: str) -> str:
         if not self.color:
             return text
-        return f"\x1b[{_COLORS[style]}m{text}\x1b[0m"
+        # What is painted is escaped first: a path's own ESC[31m must not pass for our colour code.
+        return f"\x1b[{_COLORS[style]}m{escaped(text)}\x1b[0m"
 
     def print(self, text: str = "") -> None:
-        """Each line fitted to the terminal's width (columns.py): people's text only, never JSON."""
+        """Each line fitted to the terminal's width (columns.py): people's text only, never JSON.
+        Whatever it holds from a file, a path or wsl.exe is escaped here (``escaped``)."""
+        text = escaped(text, keep_color=self.color)
         if "\n" not in text and len(text) <= 40:  # the common short line: no width lookup
             self.stream.write(text + "\n")
             return
@@ -47,7 +77,7 @@ class Console:
                                   for part in fit(line, width, escape=False)))
 
     def error(self, text: str) -> None:
-        sys.stderr.write(text + "\n")
+        sys.stderr.write(escaped(text, keep_color=self.color) + "\n")
 
 
 def is_terminal(stream: object) -> bool:

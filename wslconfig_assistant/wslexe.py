@@ -33,7 +33,7 @@ from typing import IO, NamedTuple, TextIO
 
 from wslconfig_assistant import interrupts
 from wslconfig_assistant.errors import UsageError, WslError
-from wslconfig_assistant.output import is_terminal
+from wslconfig_assistant.output import escaped, is_terminal
 
 __all__ = [
     "CALLS",
@@ -377,9 +377,10 @@ class _LiveDecoder:
 # -- live echo ------------------------------------------------------------------------------
 
 def _visible(line: str) -> str:
-    """What a terminal shows of a line redrawn with CR: its last non-blank segment."""
+    """What a terminal shows of a line redrawn with CR: its last non-blank segment, escaped: wsl.exe's
+    output (a progress bar, a message, OSC 52 from anything it runs) never drives the terminal."""
     segments = [s for s in line.split("\r") if s.strip()]
-    return segments[-1] if segments else ""
+    return escaped(segments[-1]) if segments else ""
 
 
 def _safe_write(stream: TextIO, text: str) -> None:
@@ -420,7 +421,7 @@ class _Echo:
         self.frame += 1
         elapsed = time.monotonic() - self.start
         doing = _visible(self.partial[0]) or _visible(self.partial[1])
-        status = f"{_SPINNER[self.frame % len(_SPINNER)]} {elapsed:3.0f}s {self.label}  {doing}".rstrip()
+        status = f"{_SPINNER[self.frame % len(_SPINNER)]} {elapsed:3.0f}s {escaped(self.label)}  {doing}".rstrip()
         status = status[: max(shutil.get_terminal_size().columns - 1, 20)]
         self._clear()
         _safe_write(self.stream, status)

@@ -621,5 +621,7 @@ def write_manifest(output_dir: str | None) -> int:
             fh.write(text)
     except OSError as exc:
         raise WriteRefusedError(f"{path}: {exc.strerror or exc}", fix="choose a folder you can write to") from None
-    sys.stderr.write(f"wrote {path}\n")
+    from wslconfig_assistant.output import escaped  # noqa: PLC0415
+
+    sys.stderr.write(escaped(f"wrote {path}") + "\n")
     return ExitCode.OK

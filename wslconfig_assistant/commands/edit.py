@@ -32,7 +32,9 @@ def get(ctx: Context, key: str) -> int:
         for line in output.finding_lines(ctx.console, str(ctx.config), findings):
             ctx.console.error(line)
         return code
-    sys.stdout.write(display_value(setting) + "\n")
+    from wslconfig_assistant.output import escaped  # noqa: PLC0415
+
+    sys.stdout.write(escaped(display_value(setting)) + "\n")
     return code
 
 

@@ -190,10 +190,12 @@ def _add_key(item: Any, field: policyfile.Field) -> None:
 def _diff(path: str, old: str, new: str, *, created: bool) -> str:
     import difflib  # noqa: PLC0415
 
+    from wslconfig_assistant.findings import visible  # noqa: PLC0415 - the file's bytes never drive the terminal
+
     lines = difflib.unified_diff(
-        [line.rstrip("\r\n") + "\n" for line in old.splitlines(keepends=True)],
-        [line.rstrip("\r\n") + "\n" for line in new.splitlines(keepends=True)],
-        fromfile="/dev/null" if created else f"{path} (before)",
-        tofile=f"{path} (after)",
+        [visible(line.rstrip("\r\n")) + "\n" for line in old.splitlines(keepends=True)],
+        [visible(line.rstrip("\r\n")) + "\n" for line in new.splitlines(keepends=True)],
+        fromfile="/dev/null" if created else f"{visible(path)} (before)",
+        tofile=f"{visible(path)} (after)",
     )
     return "".join(lines)
