@@ -273,7 +273,7 @@ def _fixes(stdout: str, fmt: str) -> list[str]:
     if fmt == "junit":
         texts = [case.find("failure").text or "" for case in junit_suite(stdout).iter("testcase")
                  if case.find("failure") is not None and case.find("failure").text]
-        return [t.split("  fix: ", 1)[1] for t in texts if "  fix: " in t]
+        return [t.split("\nfix: ", 1)[1] for t in texts if "\nfix: " in t]  # junitxml: PATH:LINE: message, fix: line
     if fmt == "github":
         return [line.split(". Fix: ", 1)[1] for line in stdout.splitlines() if line.startswith("::error")]
     # A command too long for the line after "fix:" has a line of its own (never broken).
