@@ -237,3 +237,22 @@ def test_decide_is_the_one_rule() -> None:
     stopped = restart.VmFacts(False, "not running")
     assert restart.decide(stopped, changed_at=time.time(), installed_kernel="1").state == "none"
     assert restart.decide(restart.VmFacts(None, "?"), changed_at=None, installed_kernel=None).state == "unknown"
+
+
+def test_list_verbose_in_utf16_as_an_inbox_wsl_exe_prints_it(machine: Machine) -> None:
+    """A wsl.exe that ignores WSL_UTF8 answers `--list --verbose` in UTF-16LE: still read."""
+    from conftest import simulator_exe
+
+    utf16 = simulator_exe(machine.tmp, name="wsl-utf16", honour_wsl_utf8=False)
+    raw = subprocess.run([utf16, "--list", "--verbose"], env=cli_env(machine.env()), capture_output=True,
+                         check=True).stdout
+    assert raw.startswith("  NAME".encode("utf-16-le"))
+    assert raw.endswith("\r\n".encode("utf-16-le"))
+    machine.sim(wsl_version=NEWEST)
+    machine.write("[wsl2]\r\nmemory=1GB\r\n")
+    boot_vm(machine)
+    machine.exe = utf16
+    result, doc = machine.apply("--no-update")
+    assert result.returncode == 0
+    assert doc["restart"]["vm_running"] is True
+    assert doc["restart"]["pending"] is True
