@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import contextlib
 import signal
-import threading
 from collections.abc import Iterator
 from types import FrameType
 
@@ -41,19 +40,17 @@ def _handler(signum: int, frame: FrameType | None) -> None:
 def install() -> object:
     """Take over SIGINT (main thread only); returns what to give back to ``restore``."""
     _state.received = _state.pending = False
-    if threading.current_thread() is not threading.main_thread():
-        return None
     try:
         return signal.signal(signal.SIGINT, _handler)
-    except (ValueError, OSError):  # no signals here (an embedded interpreter)
+    except (ValueError, OSError):  # not the main thread, or no signals here (an embedded interpreter)
         return None
 
 
 def restore(previous: object, *, ignore: bool = False) -> None:
     """Give SIGINT back; ``ignore``: the work is done and the process exits next, so a Ctrl-C
     from now on changes nothing (it would only turn the exit into a traceback)."""
-    if previous is not None and threading.current_thread() is threading.main_thread():
-        with contextlib.suppress(ValueError, OSError, TypeError):
+    if previous is not None:
+        with contextlib.suppress(ValueError, OSError, TypeError):  # ValueError: not the main thread
             signal.signal(signal.SIGINT, signal.SIG_IGN if ignore else previous)  # type: ignore[arg-type]
 
 
