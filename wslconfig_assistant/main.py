@@ -25,7 +25,8 @@ EXAMPLES = {
     "  wslconfig-assistant validate --offline --format github --strict\n"
     "  wslconfig-assistant validate --wsl-version-file wsl-version.txt --format junit",
     "versions": "wslconfig-assistant versions\n  wslconfig-assistant versions --running-kernel --json",
-    "verify": "wsl --shutdown; wslconfig-assistant verify",
+    "verify": "wsl --shutdown; wslconfig-assistant verify\n  wslconfig-assistant verify --bench",
+    "bench": "wslconfig-assistant bench\n  wslconfig-assistant bench --distro Ubuntu --files 5000 --json",
     "backups": "wslconfig-assistant backups",
     "restore": "wslconfig-assistant restore            # the newest backup\n"
     "  wslconfig-assistant restore 20261125T1823",
@@ -157,7 +158,24 @@ def _versions(add: Adder) -> None:
 
 def _verify(add: Adder) -> None:
     p = add("verify", "prove the fast path is on after a restart (starts the WSL VM)")
+    p.add_argument("--bench", action="store_true", help="then measure the Windows drive's speed (as `bench`)")
     _policy_option(p)
+
+
+def _bench(add: Adder) -> None:
+    from wslconfig_assistant.commands.bench import BUDGET, FILES, MEGABYTES  # noqa: PLC0415
+
+    p = add("bench", "measure file I/O on the Windows drive against the distro's own disk (starts the WSL VM)")
+    p.add_argument("--distro", metavar="NAME", help="the distro to measure in (default: the default distro)")
+    p.add_argument("--files", metavar="N", type=int, default=FILES[0],
+                   help=f"small files to create, stat, read and delete ({FILES[1]}-{FILES[2]}, default {FILES[0]})")
+    p.add_argument("--megabytes", metavar="MB", type=int, default=MEGABYTES[0],
+                   help=f"size of the large file ({MEGABYTES[1]}-{MEGABYTES[2]}, default {MEGABYTES[0]})")
+    p.add_argument("--budget", metavar="SECONDS", type=int, default=BUDGET[0],
+                   help=f"stop after the phase that passes this time ({BUDGET[1]}-{BUDGET[2]}, default {BUDGET[0]})")
+    p.add_argument("--windows-folder", metavar="PATH",
+                   help="where on the Windows drive to work (default: your Windows temp folder, %%TEMP%%)")
+    p.add_argument("--no-save", action="store_true", help="do not save the result in the history")
 
 
 def _positive_seconds(text: str) -> float:
@@ -247,7 +265,7 @@ def _setup(add: Adder) -> None:
 
 COMMANDS: dict[str, Callable[[Adder], None]] = {
     "setup": _setup, "show": _show, "get": _get, "set": _set, "unset": _unset, "validate": _validate,
-    "versions": _versions, "verify": _verify, "backups": _backups, "restore": _restore, "demo": _demo,
+    "versions": _versions, "verify": _verify, "bench": _bench, "backups": _backups, "restore": _restore, "demo": _demo,
     "apply": _apply, "policy": _policy, "dsc": _dsc, "completion": _completion,
 }
 
@@ -349,7 +367,12 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "verify":
         from wslconfig_assistant.commands.verify import verify  # noqa: PLC0415
 
-        return verify(ctx, policy=policy)
+        return verify(ctx, policy=policy, bench=args.bench)
+    if args.command == "bench":
+        from wslconfig_assistant.commands.bench import bench  # noqa: PLC0415
+
+        return bench(ctx, distro=args.distro, files=args.files, megabytes=args.megabytes, budget=args.budget,
+                     windows_folder=args.windows_folder, save=not args.no_save)
     if args.command == "apply":
         from wslconfig_assistant.commands.apply import apply  # noqa: PLC0415
 

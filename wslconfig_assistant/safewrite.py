@@ -613,6 +613,29 @@ def _backups_folder(config_path: Path) -> Path:
     return folder
 
 
+def ensure_backup_dir(config_path: Path) -> Path:
+    """The backups folder, created as a backup would create it (see _backups_folder)."""
+    return _backups_folder(config_path)
+
+
+def write_side_file(config_path: Path, name: str, data: bytes) -> Path:
+    """Write ``data`` to ``name`` in the backups folder, atomically (temp file, fsync, rename): a crash
+    leaves the previous content or the new one. For the assistant's own records next to the backups
+    (`bench`'s history); ``name`` never matches a backup's name, so listing and pruning skip it."""
+    folder = _backups_folder(config_path)
+    prefix = f"{_BACKUP_TMP_PREFIX}{name}."
+    _remove_stale_temps(folder, prefix)
+    final = folder / name
+    tmp = _write_temp(folder, prefix, data, mode=0o600)
+    try:
+        _rename_with_retry(tmp, final)
+    except BaseException:
+        _remove_quietly(tmp)
+        raise
+    _fsync_dir(folder)
+    return final
+
+
 def _rename_with_retry(tmp: Path, final: Path) -> None:
     """os.replace of a backup's temp file to its name; retried like the main replace, since an antivirus
     or indexer scanning the new temp file holds it briefly (a sharing violation, PermissionError)."""

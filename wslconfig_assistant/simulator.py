@@ -666,6 +666,8 @@ def linux(state: SimState, command: list[str]) -> Reply:
         return Reply(0, [b"Linux\n"])
     if name == "cat" and len(command) > 1:
         return cat(state, command[1:])
+    if name == "sh" and len(command) > 2 and command[1] == "-c" and command[2].startswith(BENCH_MARKER):
+        return bench(state, command)
     return Reply(127, err=[f"{name}: command not found\n".encode()])
 
 
@@ -679,6 +681,29 @@ def cat(state: SimState, files: list[str]) -> Reply:
         else:
             out.append(content.encode())
     return Reply(1 if err else 0, out, err)
+
+
+BENCH_MARKER = "# wslconfig-assistant bench"  # benchscript.MARKER: its scripts' first line
+
+
+def bench(state: SimState, command: list[str]) -> Reply:
+    """`bench`'s guest script (simbench.py: SIMULATED figures); its clean-up script removes nothing here."""
+    from wslconfig_assistant import simbench  # noqa: PLC0415 - only bench runs it
+
+    if "clean-up" in command[2].splitlines()[0]:
+        return Reply(0)
+    booted = state.booted_config
+    assert booted is not None  # noqa: S101 - execute() boots first
+    base = guest_file(state, SWIOTLB_BASE_FILE)
+    size = guest_file(state, SWIOTLB_SIZE_FILE)
+    pool = (base or "missing").strip(), (size or "missing").strip()
+    present = bool(base and size and int(base, 16) and int(size, 16))
+    try:
+        text = simbench.answer(command[4:], virtiofs=booted.virtiofs, pool=present,
+                               kernel=state.running_kernel or "", mounts=proc_mounts(booted.virtiofs), swiotlb=pool)
+    except (IndexError, ValueError):
+        return Reply(2, err=[b"sh: bad arguments\n"])
+    return Reply(0, [text.encode()])
 
 
 SWIOTLB_BASE_FILE = "/sys/bus/vmbus/drivers/hv_pci/swiotlb_base"

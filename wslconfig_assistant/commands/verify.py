@@ -22,6 +22,7 @@ from wslconfig_assistant.policy import DEFAULT, Policy
 from wslconfig_assistant.wslfacts import SWIOTLB_BASE, SWIOTLB_SIZE, Wsl
 
 if TYPE_CHECKING:
+    from wslconfig_assistant.commands.bench import Measured
     from wslconfig_assistant.gates import Gate
 
 _CONFIG_CODES = {"virtiofs-disabled", "virtiofs-overridden", "memory-too-low", "memory-invalid",
@@ -38,7 +39,7 @@ class Link(NamedTuple):
         return self._asdict()
 
 
-def verify(ctx: Context, *, policy: Policy = DEFAULT) -> int:
+def verify(ctx: Context, *, policy: Policy = DEFAULT, bench: bool = False) -> int:
     from wslconfig_assistant import guest  # noqa: PLC0415
 
     doc = ctx.load()
@@ -91,9 +92,11 @@ def verify(ctx: Context, *, policy: Policy = DEFAULT) -> int:
     ))
     code = ExitCode.OK if all(link.ok for link in links) else ExitCode.NOT_COMPLIANT
     findings = config_findings + gate_findings
+    measured = _bench(ctx, wsl) if bench else None
     if ctx.json:
+        extra = {} if measured is None else {"bench": measured.run, "comparison": measured.comparison}
         output.print_json(output.envelope("verify", code, ctx.config, findings, versions=gates_json(gates),
-                                          chain=[link.as_json() for link in links]))
+                                          chain=[link.as_json() for link in links], **extra))
         return code
     con = ctx.console
     for line in gate_lines(ctx, gates):
@@ -105,7 +108,17 @@ def verify(ctx: Context, *, policy: Policy = DEFAULT) -> int:
             con.print(con.paint(f"     fix: {link.fix}", "dim"))
     verdict = "the fast path is on" if code == ExitCode.OK else "the fast path is NOT on"
     con.print(con.paint(verdict, "ok" if code == ExitCode.OK else "error"))
+    if measured is not None:
+        from wslconfig_assistant.commands.bench import print_measured  # noqa: PLC0415
+
+        print_measured(ctx, measured)
     return code
+
+
+def _bench(ctx: Context, wsl: Wsl) -> Measured:
+    from wslconfig_assistant.commands.bench import run_bench  # noqa: PLC0415
+
+    return run_bench(ctx, wsl)
 
 
 def _hex(value: int | None) -> str:
