@@ -124,6 +124,22 @@ def test_verify_before_and_after_apply(validator: Any, run: Run, config: Path) -
     assert all(link["ok"] for link in after["chain"])
 
 
+def test_bench_and_verify_bench(validator: Any, run: Run, config: Path) -> None:
+    config.write_bytes(NEEDS_WORK)
+    first = checked(validator, run("bench", "--json", sim_state={"wsl_version": "2.9.4.0"}), "bench", 0)
+    assert first["bench"]["transport"] == "9p"
+    assert first["before"] is None
+    config.write_bytes(COMPLIANT)
+    run("apply", "--shutdown", "--no-update")
+    after = checked(validator, run("verify", "--bench", "--json"), "verify", 0)
+    assert after["bench"]["transport"] == "virtiofs"
+    assert after["comparison"].startswith("before")
+    unsaved = checked(validator, run("bench", "--json", "--no-save", "--files", "10"), "bench", 0)
+    assert unsaved["history"] is None
+    bad = checked(validator, run("bench", "--json", "--budget", "1"), "bench", 2)
+    assert "--budget 1" in bad["error"]["message"]
+
+
 def test_apply_with_a_failed_update(validator: Any, run: Run, config: Path) -> None:
     config.write_bytes(COMPLIANT)
     doc = checked(validator, run("apply", "--json", sim_state={"update_failure": "elevation"}), "apply", 1)
