@@ -11,8 +11,8 @@ import codecs
 import pytest
 from editcheck import undo_is_exact
 
-from wslconfig_assistant.document import ConfigDocument, resolve_key
-from wslconfig_assistant.errors import ConfigUnreadableError, UsageError, WriteRefusedError
+from wslconfig_assistant.document import ConfigDocument, DecodingWouldChangeError, resolve_key
+from wslconfig_assistant.errors import ConfigUnreadableError, UsageError
 
 BOM8 = codecs.BOM_UTF8
 BOM16 = codecs.BOM_UTF16_LE
@@ -285,17 +285,58 @@ def test_unsafe_encodings_are_not_edited(raw: bytes) -> None:
         d.without_key(resolve_key("wsl2.memory"))
 
 
+def latin1_near_a_read_boundary(shift: int) -> bytes:
+    """A Latin-1 comment whose stray byte 0xB0 sits ``shift`` bytes before the end of the CRT's
+    first 2048-byte read: WSL reads it today (as U+FFFD); moved onto the boundary, the read fails."""
+    head = b"[wsl2]\r\nmemory=4GB\r\n# 20"
+    stray = 2047 - shift
+    return head + b"x" * (stray - len(head)) + b"\xb0C and more text" + b"y" * 100 + b"\r\n"
+
+
 def test_an_edit_that_would_change_how_the_file_decodes_is_refused() -> None:
-    # Found by the corpus fuzzer: UTF-8 text inside a UTF-16 file reads as CJK and passes as
-    # UTF-16; one more UTF-16 line tips the mixed-encoding check, and the result would be a
-    # file WSL reads as garbage from that line on. The self-check refuses; nothing changes.
+    # `set wsl2.virtiofs true` inserts 15 bytes above the comment: its stray byte would end the
+    # first 2048-byte read, and WSL would silently use every default. The self-check refuses and
+    # names the one way out, the repair; nothing changes.
+    raw = latin1_near_a_read_boundary(len(b"virtiofs=true\r\n"))
+    d = doc(raw)
+    assert d.file.problem is not None
+    assert d.file.problem.kind == "invalid-bytes"
+    assert d.settings["wsl2.memory"].value == 4 << 30  # WSL reads it
+    with pytest.raises(DecodingWouldChangeError, match="would no longer read as UTF-8, with invalid bytes") as info:
+        d.with_value(resolve_key("wsl2.virtiofs"), "true")
+    assert info.value.fix is not None
+    assert info.value.fix.startswith("wslconfig-assistant repair")
+    assert info.value.exit_code == 5
+    # one byte further away, the same edit is lossless: the stray byte stays, and so does the warning
+    edited, _ = doc(latin1_near_a_read_boundary(16)).with_value(resolve_key("wsl2.virtiofs"), "true")
+    assert b"\xb0C and more" in edited.to_bytes()
+    assert [f.code for f in edited.evaluation.findings] == ["encoding-invalid-bytes"]
+
+
+def test_utf8_text_inside_a_utf16_file_is_a_mixed_file_and_is_not_edited() -> None:
+    # Found by the corpus fuzzer: UTF-8 text after a UTF-16 line (behind a U+FFFF) used to pass as
+    # UTF-16 (it reads as CJK) until an edit tipped the mixed-encoding check. The 8-bit tail is now
+    # found up front (ANSI bytes count as 8-bit text): set refuses (exit 3) and names the repair.
     raw = (b"\xff\xfe" + "[wsl2]\r\nkernel=C:\\\\PathTo\\\\v".encode("utf-16-le") + b"\xff\xff"
            + b"m[wsl2]\nnetworkingMode=mirrored\ndnsTunneling=true\n")
     d = doc(raw)
-    assert d.file.lossless
-    assert d.file.problem is None
-    with pytest.raises(WriteRefusedError, match="would no longer read as UTF-16LE with BOM"):
+    assert d.file.needs_repair
+    with pytest.raises(ConfigUnreadableError, match="mixes two encodings"):
         d.with_value(resolve_key("wsl2.memory"), "8GB")
+
+
+def test_plain_edits_of_a_file_with_stray_bytes_keep_them_exactly() -> None:
+    raw = b"# caf\xe9 au lait\r\n[wsl2]\r\nmemory=4GB\r\nvmSwitch=caf\xe9\r\n"
+    d = doc(raw)
+    edited, _ = d.with_value(resolve_key("wsl2.memory"), "8GB")
+    assert edited.to_bytes() == raw.replace(b"4GB", b"8GB")
+    found = [(f.code, f.line) for f in edited.evaluation.findings]
+    assert found == [("encoding-invalid-bytes", 1), ("non-ascii-value", 4)]
+    added, _ = edited.with_value(resolve_key("wsl2.virtiofs"), "true")
+    assert added.to_bytes() == raw.replace(b"4GB", b"8GB") + b"virtiofs=true\r\n"
+    # the last stray bytes may go with their line (unset): the file is then plain UTF-8
+    removed, _ = d.without_key(resolve_key("wsl2.vmSwitch"))
+    assert removed.to_bytes() == b"# caf\xe9 au lait\r\n[wsl2]\r\nmemory=4GB\r\n"
 
 
 # -- set then unset of a new key gives back the original bytes ---------------------------

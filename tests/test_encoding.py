@@ -126,7 +126,8 @@ def test_utf16be_with_bom_cannot_be_opened() -> None:
     assert tf.text == CONFIG
     assert tf.wsl_text is None  # _wfopen fails: WSL uses every default
     assert tf.problem is not None
-    assert tf.problem.fix
+    assert tf.problem.kind == encoding.UTF16BE_WITH_BOM
+    assert tf.needs_repair
     assert tf.lossless
     assert tf.encode(tf.text) == raw
     doc = ConfigDocument(None, raw)
@@ -250,7 +251,10 @@ def test_invalid_utf8_mid_file_is_flagged_but_lossless() -> None:
     assert tf.problem is not None
     assert tf.problem.line == 2
     assert values(raw) == {"wsl2.memory": {"value": 4 * GB, "line": 3, "text": "4GB"}}
-    assert finding_codes(raw) == [("encoding-unsupported", 2)]
+    # WSL reads every line (the stray byte as U+FFFD): a warning, and edits stay possible.
+    assert (tf.problem.kind, tf.needs_repair) == (encoding.READABLE, False)
+    assert finding_codes(raw) == [("encoding-invalid-bytes", 2)]
+    assert [f.severity for f in ConfigDocument(None, raw).evaluation.findings] == ["warning"]
 
 
 def test_invalid_utf8_mid_value_reads_as_replacement_character() -> None:
@@ -265,8 +269,32 @@ def test_trailing_lone_lead_byte_is_dropped() -> None:
 
 def test_latin1_file_ending_in_a_continuation_byte_vanishes() -> None:
     raw = b"[wsl2]\r\nmemory=4GB\r\n# 20\xb0"
-    assert decode(raw).problem is not None
+    problem = decode(raw).problem
+    assert problem is not None
+    assert problem.kind == encoding.CHUNK_LOST
     assert values(raw) == {}
+    assert finding_codes(raw) == [("encoding-unsupported", 3)]
+
+
+def test_utf8_with_bom_and_a_utf16le_tail_is_mixed() -> None:
+    # Windows PowerShell 5.1's `Out-File -Encoding utf8` writes a BOM; its `>>` then appends UTF-16LE.
+    head = "[wsl2]\r\nmemory=4GB\r\n"
+    raw = UTF8_BOM + head.encode() + "virtiofs=true\r\n".encode("utf-16-le")
+    tf = decode(raw)
+    assert (tf.label, tf.text, tf.lossless, tf.trusted_chars) == ("UTF-8 with BOM and a UTF-16 tail", head, False,
+                                                                  len(head))
+    assert tf.problem is not None
+    assert (tf.problem.kind, tf.problem.line) == (encoding.UTF8_THEN_UTF16, 3)
+    assert values(raw) == {"wsl2.memory": {"value": 4 * GB, "line": 2, "text": "4GB"}}
+
+
+def test_utf16le_with_an_ansi_tail_is_mixed() -> None:
+    # cmd's `echo >>` appends in the ANSI code page: a Latin-1 letter must not hide the tail.
+    head = "[wsl2]\r\nmemory=4GB\r\n"
+    raw = LE_BOM + head.encode("utf-16-le") + "# café\r\nvirtiofs=true\r\n".encode("cp1252")
+    tf = decode(raw)
+    assert tf.problem is not None
+    assert (tf.problem.kind, tf.text) == (encoding.UTF16_THEN_UTF8, head)
 
 
 def test_lone_low_surrogate_in_utf16_value_keeps_its_low_byte() -> None:
@@ -375,3 +403,13 @@ def test_structured_bytes_round_trip_when_lossless(prefix: bytes, pieces: list[b
 
 def test_decode_exposes_the_bom_constants() -> None:
     assert (encoding.UTF8_BOM, encoding.UTF16LE_BOM, encoding.UTF16BE_BOM) == (UTF8_BOM, LE_BOM, BE_BOM)
+
+
+def test_utf8_appended_after_a_cjk_line_without_a_line_break_splits_after_the_cjk() -> None:
+    # PowerShell 7's `>>` after a UTF-16LE file whose last line is a CJK comment: those code units
+    # hold no NUL byte, yet they are UTF-16 text; the UTF-8 tail starts where the bytes turn UTF-8.
+    head = "[wsl2]\r\nmemory=4GB\r\n# 日本語のコメント"
+    raw = LE_BOM + head.encode("utf-16-le") + b"\r\nvirtiofs=true\r\n"
+    tf = decode(raw)
+    assert tf.problem is not None
+    assert (tf.problem.kind, tf.text) == (encoding.UTF16_THEN_UTF8, head)

@@ -44,7 +44,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from wslconfig_assistant import main as cli
-from wslconfig_assistant import policy, schema
+from wslconfig_assistant import policy, repairing, schema
 from wslconfig_assistant.document import ConfigDocument
 from wslconfig_assistant.encoding import dominant_newline
 from wslconfig_assistant.errors import ConfigUnreadableError, WriteRefusedError
@@ -101,7 +101,9 @@ def check_file(raw: bytes) -> ConfigDocument:
     spec = first_absent_key(doc)
     if spec is None:
         return doc
-    if not tf.lossless or tf.problem is not None:
+    if tf.problem is not None:
+        check_repair(doc)
+    if not tf.lossless or tf.needs_repair:
         with pytest.raises(ConfigUnreadableError):  # never edit what WSL cannot read as written
             doc.with_value(spec, "1")
         return doc
@@ -114,9 +116,39 @@ def check_file(raw: bytes) -> ConfigDocument:
         return doc  # the self-check refused (e.g. after a Ctrl-Z): refusing is the safe answer
     assert change.action == "add"
     assert ConfigDocument(None, added.to_bytes()).settings[spec.id].value == added.settings[spec.id].value
+    if tf.problem is not None:  # stray bytes WSL reads as U+FFFD: kept exactly, and so is the warning
+        assert added.file.problem is not None
+        assert added.file.problem.kind == tf.problem.kind
+        assert _stray_bytes(added.to_bytes()) == _stray_bytes(raw)
     removed, _ = added.without_key(spec)
     assert only_a_header_inserted(doc.file.text, removed.file.text, spec.section)
     return doc
+
+
+def _stray_bytes(raw: bytes) -> list[int]:
+    """The bytes that are not UTF-8, in order."""
+    text = raw.decode("utf-8", "surrogateescape")
+    return [ord(ch) - 0xDC00 for ch in text if "\udc80" <= ch <= "\udcff"]
+
+
+def check_repair(doc: ConfigDocument) -> None:
+    """A repair gives plain UTF-8 WSL reads as written, or is refused by its own self-check."""
+    try:
+        fixed = repairing.repair(doc)
+    except WriteRefusedError:
+        return
+    after = ConfigDocument(None, fixed.after.to_bytes())
+    assert after.file.problem is None
+    assert after.file.lossless
+    assert after.file.text == fixed.after.file.text
+    assert after.file.wsl_text == after.file.text  # WSL reads exactly the decided text
+    # every whole line (line ending included) of the text as decoded is still there, in place,
+    # unless a byte in it was not a character (it gets the character it shows as, or U+FFFD)
+    before_lines = doc.file.text.splitlines(keepends=True)
+    after_lines = after.file.text.splitlines(keepends=True)
+    for old, new in zip(before_lines[:-1], after_lines, strict=False):
+        if not any("\ud800" <= ch <= "\udfff" for ch in old):
+            assert new == old
 
 
 def only_a_header_inserted(before: str, after: str, section: str) -> bool:

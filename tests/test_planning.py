@@ -186,10 +186,37 @@ def test_crlf_and_bom_are_kept() -> None:
     assert p.after.to_bytes() == b"\xef\xbb\xbf[wsl2]\r\nmemory=8GB\r\nvirtiofs=true\r\n"
 
 
-def test_unreadable_encoding_is_refused() -> None:
-    raw = "\ufeff[wsl2]\r\nmemory=1GB\r\n".encode("utf-16-be")
+def test_unreadable_encoding_is_repaired_first() -> None:
+    raw = "\ufeff# réseau\r\n[wsl2]\r\nmemory=1GB\r\n".encode("utf-16-be")
     with pytest.raises(ConfigUnreadableError):
-        planning.plan_config(ConfigDocument("x", raw), DEFAULT, HOST)
+        planning.plan_config(ConfigDocument("x", raw), DEFAULT, HOST, repair=False)
+    p = planning.plan_config(ConfigDocument("x", raw), DEFAULT, HOST)
+    assert p.repair is not None
+    assert p.changed
+    assert p.before.to_bytes() == raw  # what the write must find on disk
+    assert p.after.to_bytes() == "# réseau\r\n[wsl2]\r\nmemory=8GB\r\nvirtiofs=true\r\n".encode()
+    assert [e.change.key for e in p.edits] == ["wsl2.virtiofs", "wsl2.memory"]
+    assert p.diff().startswith("--- x (WSL cannot open it)\n+++ x (repaired)\n")
+    assert "+++ x (after)" in p.diff()
+    # a file that only needs the repair is still a change (apply writes it)
+    done = planning.plan_config(ConfigDocument("x", p.after.to_bytes().decode().encode("utf-16-be")), DEFAULT, HOST)
+    assert (done.repair is not None, done.edits, done.changed) == (True, [], True)
+
+
+def test_stray_bytes_are_edited_losslessly_and_repaired_only_when_an_edit_would_hide_the_file() -> None:
+    from test_editing import latin1_near_a_read_boundary
+
+    readable = b"# caf\xe9\r\n[wsl2]\r\nmemory=1GB\r\n"
+    p = planning.plan_config(ConfigDocument("x", readable), DEFAULT, HOST)
+    assert p.repair is None
+    assert p.after.to_bytes() == b"# caf\xe9\r\n[wsl2]\r\nmemory=8GB\r\nvirtiofs=true\r\n"
+    # the stray byte would end the first 2048-byte read after the insert: repaired instead
+    fragile = latin1_near_a_read_boundary(len(b"virtiofs=true\r\n")).replace(b"memory=4GB", b"memory=8GB")
+    p = planning.plan_config(ConfigDocument("x", fragile), DEFAULT, HOST)
+    assert p.repair is not None
+    assert "\u00b0C and more" in p.after.file.text
+    assert p.after.file.problem is None
+    assert p.after.settings["wsl2.virtiofs"].value is True
 
 
 def _gates(kernel: str | None, wsl: str | None = "2.8.9.0", custom: str | None = None) -> list[planning.Gate]:

@@ -67,7 +67,8 @@ CORPUS = wst.CORPUS
 
 
 def editable(doc: ConfigDocument) -> bool:
-    return doc.file.lossless and doc.file.problem is None
+    """Plain edits work on what WSL reads as written (stray bytes it reads as U+FFFD included)."""
+    return doc.file.lossless and not doc.file.needs_repair
 
 
 def stops_early(doc: ConfigDocument) -> bool:

@@ -78,6 +78,11 @@ class Change(NamedTuple):
         return self._asdict()
 
 
+class DecodingWouldChangeError(WriteRefusedError):
+    """A plain edit would change how the file decodes (e.g. move a stray byte to the end of the
+    CRT's 2048-byte read, so WSL ignores the whole file). Only a repair may do that."""
+
+
 class ConfigDocument:
     def __init__(self, path: str | None, raw: bytes | None) -> None:
         self.path = path
@@ -113,14 +118,16 @@ class ConfigDocument:
 
     # -- edits ------------------------------------------------------------------------
     def require_editable(self) -> None:
+        """A plain edit needs a file WSL reads as written (stray bytes it reads as U+FFFD are
+        fine: they stay as they are); anything else must be repaired first."""
         where = str(self.path) if self.path else ".wslconfig"
-        if not self.file.lossless or self.file.problem is not None:
+        if not self.file.lossless or self.file.needs_repair:
             problem = self.file.problem
             raise ConfigUnreadableError(
                 f"{where}: refusing to edit a file WSL cannot read as written ({self.file.label}"
                 + (f": {problem.message}" if problem else "")
                 + "); nothing was written",
-                fix=problem.fix if problem else "re-save the file as UTF-8",
+                fix=f"{commandline.ours('repair')}   (re-encodes it as UTF-8 with a backup; then run this command again)",
             )
 
     def _edited(self, text: str) -> ConfigDocument:
@@ -150,6 +157,7 @@ class ConfigDocument:
             new_text = editing.insert_key(text, self.parsed, target, written)
             action, old = "add", None
         edited = self._edited(new_text)
+        self._check_decoding(edited, spec)
         after = edited.occurrences_of(spec)
         if not after or edited.read_back(spec) != typed:
             raise self._self_check_failed(spec, "the new value does not read back")
@@ -168,6 +176,7 @@ class ConfigDocument:
         old = self.file.text[first.value_start : first.value_end]
         # Only the key's own lines go: a section header stays even when it ends up empty.
         edited = self._edited(editing.remove_entries(self.file.text, occurrences))
+        self._check_decoding(edited, spec)
         if edited.occurrences_of(spec):
             raise self._self_check_failed(spec, "the key is still read after removing it")
         self._check_others_unchanged(edited, spec)
@@ -198,14 +207,23 @@ class ConfigDocument:
                 fix=f"fix that line first: {commandline.ours('unset', 'wsl2.macAddress')}",
             )
 
-    def _check_others_unchanged(self, edited: ConfigDocument, spec: KeySpec) -> None:
+    def _check_decoding(self, edited: ConfigDocument, spec: KeySpec) -> None:
         # The edit must not change how the bytes decode: UTF-8 text that a UTF-16 file
-        # already holds (it reads as CJK) can tip the mixed-encoding check once text is added.
-        if not edited.file.lossless or edited.file.problem is not None or edited.file.label != self.file.label:
-            problem = edited.file.problem
-            raise self._self_check_failed(
-                spec, f"the file would no longer read as {self.file.label}"
-                + (f" ({problem.message})" if problem else f" but as {edited.file.label}"))
+        # already holds (it reads as CJK) can tip the mixed-encoding check once text is added,
+        # and moving a stray byte of a Latin-1 comment to the end of a 2048-byte read makes WSL
+        # ignore the whole file. The one change allowed: the last stray bytes go (an unset).
+        before, after = self.file, edited.file
+        gained = after.problem is not None and (before.problem is None or after.problem.kind != before.problem.kind)
+        if not after.lossless or gained or (after.codec, after.bom) != (before.codec, before.bom):
+            problem = after.problem
+            raise DecodingWouldChangeError(
+                f"editing {spec.name} was refused by the self-check: the file would no longer read as "
+                f"{before.label}" + (f" ({problem.message})" if problem else f" but as {after.label}")
+                + "; nothing was written",
+                fix=f"{commandline.ours('repair')}   (re-encodes it as UTF-8 with a backup; then run this command again)",
+            )
+
+    def _check_others_unchanged(self, edited: ConfigDocument, spec: KeySpec) -> None:
         allowed = _SIDE_EFFECTS.get(spec.id, frozenset()) | {spec.id}
         for key, setting in self.settings.items():
             if key in allowed:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from wslconfig_assistant import commandline, schema, values
-from wslconfig_assistant.encoding import TextFile
+from wslconfig_assistant.encoding import READABLE, TextFile
 from wslconfig_assistant.findings import Finding, sort_key
 from wslconfig_assistant.reader import Entry, ParseResult, Problem
 from wslconfig_assistant.schema import KeySpec
@@ -40,13 +40,13 @@ def evaluate(tf: TextFile, parsed: ParseResult | None) -> Evaluation:
     """Evaluate a parse of ``tf.wsl_text`` (None when WSL cannot open the file)."""
     findings: list[Finding] = []
     if tf.problem is not None:
+        # Stray bytes WSL reads as U+FFFD drop nothing the user wrote: a warning. Anything
+        # else makes WSL misread or ignore the file: an error (CONTRACT.md). Either way the
+        # fix is the exact repair command.
+        code = "encoding-invalid-bytes" if tf.problem.kind == READABLE else "encoding-unsupported"
         findings.append(
-            Finding.make(
-                "encoding-unsupported",
-                f"{tf.problem.message} (file encoding: {tf.label})",
-                tf.problem.fix,
-                line=tf.problem.line,
-            )
+            Finding.make(code, f"{tf.problem.message} (file encoding: {tf.label})", commandline.ours("repair"),
+                         line=tf.problem.line)
         )
     if parsed is None:
         return Evaluation({}, findings, {})

@@ -9,7 +9,12 @@ another encoding.
 We keep the text in a form that encodes back to the exact original bytes
 (``surrogateescape`` for stray UTF-8 bytes, ``surrogatepass`` for lone UTF-16
 surrogates). When no such form exists (an odd byte count in UTF-16, two encodings
-in one file), the file is marked not ``lossless`` and edits are refused.
+in one file), the file is marked not ``lossless``.
+
+Each problem has a ``kind``. Only ``invalid-bytes`` (a stray Latin-1 byte in a UTF-8
+file: WSL reads it as U+FFFD and everything else as written) leaves the file readable,
+and edits stay lossless. Every other kind means WSL misreads or cannot open the file:
+plain edits are refused and ``repairing.py`` re-encodes it (the one explicit exception).
 """
 
 from __future__ import annotations
@@ -26,9 +31,19 @@ UTF16BE_BOM = codecs.BOM_UTF16_BE
 _MIN_TAIL = 4
 
 
+# Problem kinds. READABLE: WSL reads every line as written (a stray byte becomes U+FFFD).
+READABLE = "invalid-bytes"
+CHUNK_LOST = "chunk-lost"  # invalid UTF-8 that fails the CRT's read: WSL uses every default
+UTF16BE_WITH_BOM = "utf16be-with-bom"  # _wfopen fails
+UTF16_WITHOUT_BOM = "utf16-without-bom"  # read as UTF-8: garbage
+UTF8_THEN_UTF16 = "utf8-then-utf16"  # Windows PowerShell's `>>` on a UTF-8 file
+UTF16_THEN_UTF8 = "utf16-then-utf8"  # PowerShell 7's `>>` on a UTF-16LE file
+UTF16_ODD_LENGTH = "utf16-odd-length"  # a UTF-16LE file with half a code unit at its end
+
+
 class EncodingProblem(NamedTuple):
+    kind: str
     message: str
-    fix: str
     line: int | None = None
 
 
@@ -44,6 +59,11 @@ class TextFile(NamedTuple):
     wsl_text: str | None  # what WSL's reader sees; None when WSL cannot open the file
     problem: EncodingProblem | None  # set when WSL will not read the file as written
     trusted_chars: int | None = None  # WSL reads wsl_text[:trusted_chars] as intended; the rest is garbage
+
+    @property
+    def needs_repair(self) -> bool:
+        """WSL misreads or cannot open the file: only a repair (a re-encoding) can edit it."""
+        return self.problem is not None and self.problem.kind != READABLE
 
     @property
     def newline(self) -> str:
@@ -86,28 +106,32 @@ def decode(raw: bytes) -> TextFile:
 def _decode_utf8(raw: bytes, bom: bytes, label: str) -> TextFile:
     body = raw[len(bom) :]
     text = body.decode("utf-8", "surrogateescape")
+    if bom and b"\x00" in body:
+        mixed = _mixed_utf8_then_utf16(raw, bom)
+        if mixed is not None:
+            return mixed
     try:
         body.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = body.count(b"\n", 0, exc.start) + 1
-        fix = "re-save the file as UTF-8 (Notepad: File > Save as > Encoding: UTF-8)"
         label = f"{label}, with invalid bytes"
         lost = None if bom else _chunk_lost_at(body)
         if lost is not None:
             # The CRT fails the whole read (EILSEQ): WSL silently uses every default.
             lost_line = body.count(b"\n", 0, lost) + 1
             problem = EncodingProblem(
+                CHUNK_LOST,
                 f"the file is not UTF-8 (byte 0x{body[lost]:02X} on line {lost_line} ends a 2048-byte "
                 "read on a stray continuation byte); WSL cannot read it at all and silently uses "
                 "every default",
-                fix,
                 lost_line,
             )
             return TextFile(raw, text, "utf-8", bom, label, True, None, problem)
         problem = EncodingProblem(
-            f"the file is not valid UTF-8 (first bad byte 0x{body[exc.start]:02X} on line {line}); "
-            "WSL reads such bytes as U+FFFD and can silently ignore the whole file",
-            fix,
+            READABLE,
+            f"the file is not valid UTF-8 (first bad byte 0x{body[exc.start]:02X} on line {line}, "
+            "e.g. Latin-1 text); WSL reads each such byte as U+FFFD, and would ignore the whole file "
+            "if an edit moved one to the end of a 2048-byte read",
             line,
         )
         return TextFile(raw, text, "utf-8", bom, label, True, _crt_utf8_view(body, text), problem)
@@ -158,9 +182,9 @@ def _decode_utf16le_with_bom(raw: bytes) -> TextFile:
         line = head.count("\n") + 1
         wsl_text = head + _utf16le_garbage(body[tail_at:])
         mixed = EncodingProblem(
+            UTF16_THEN_UTF8,
             f"the file mixes two encodings: UTF-16 up to line {line}, then UTF-8 "
             "(as PowerShell's `>>` appends); WSL reads everything from that line as garbage",
-            _resave_fix(),
             line,
         )
         return TextFile(
@@ -171,8 +195,8 @@ def _decode_utf16le_with_bom(raw: bytes) -> TextFile:
     problem: EncodingProblem | None = None
     if not lossless:
         problem = EncodingProblem(
+            UTF16_ODD_LENGTH,
             "the file is UTF-16 with an odd number of bytes (truncated or mixed); WSL reads its end as garbage",
-            "re-save the file as UTF-8",
         )
     return TextFile(raw, text, "utf-16-le", UTF16LE_BOM, "UTF-16LE with BOM", lossless, text, problem)
 
@@ -180,8 +204,7 @@ def _decode_utf16le_with_bom(raw: bytes) -> TextFile:
 def _decode_utf16be_with_bom(raw: bytes) -> TextFile:
     text, lossless = _utf16_text(raw[len(UTF16BE_BOM) :], "utf-16-be")
     problem = EncodingProblem(
-        "the file is UTF-16 big-endian; WSL cannot open it and uses every default",
-        "re-save the file as UTF-8 (Notepad: File > Save as > Encoding: UTF-8)",
+        UTF16BE_WITH_BOM, "the file is UTF-16 big-endian; WSL cannot open it and uses every default",
     )
     return TextFile(raw, text, "utf-16-be", UTF16BE_BOM, "UTF-16BE with BOM", lossless, None, problem)
 
@@ -205,41 +228,30 @@ def _decode_bomless_utf16(raw: bytes) -> TextFile | None:
         return _mixed_utf8_then_utf16(raw)
     text, lossless = _utf16_text(raw, codec)
     problem = EncodingProblem(
+        UTF16_WITHOUT_BOM,
         f"the file is {label}; WSL reads a file without a BOM as UTF-8, so it sees only garbage",
-        "re-save the file as UTF-8 (Notepad: File > Save as > Encoding: UTF-8)",
     )
     # What WSL sees: the bytes as UTF-8, NULs and all. Nothing in it is a usable setting.
     wsl_text = raw.decode("utf-8", "surrogateescape")
     return TextFile(raw, text, codec, b"", label, lossless, wsl_text, problem, 0)
 
 
-def _resave_fix() -> str:
-    """A PowerShell re-save of the file the running command works on (it is a PowerShell
-    command whatever the shell: Windows made the mixed file and can re-save it)."""
-    from wslconfig_assistant import commandline  # noqa: PLC0415
-
-    config = commandline.invocation().config
-    path = "$HOME\\.wslconfig" if config is None else commandline.quote(config, "powershell")
-    return ("re-save the whole file as UTF-8, e.g. in PowerShell: "
-            f"(Get-Content -LiteralPath {path}) | Set-Content -Encoding utf8 -LiteralPath {path}")
-
-
-def _mixed_utf8_then_utf16(raw: bytes) -> TextFile | None:
-    tail = _utf16_tail_in_utf8(raw)
+def _mixed_utf8_then_utf16(raw: bytes, bom: bytes = b"") -> TextFile | None:
+    body = raw[len(bom) :]
+    tail = _utf16_tail_in_utf8(body)
     if tail is None:
         return None
-    head = raw[:tail].decode("utf-8", "surrogateescape")
+    head = body[:tail].decode("utf-8", "surrogateescape")
     line = head.count("\n") + 1
     problem = EncodingProblem(
+        UTF8_THEN_UTF16,
         f"the file mixes two encodings: UTF-8 up to line {line}, then UTF-16 "
         "(as Windows PowerShell's `>>` appends); WSL reads everything from that line as garbage",
-        _resave_fix(),
         line,
     )
-    wsl_text = raw.decode("utf-8", "surrogateescape")
-    return TextFile(
-        raw, head, "utf-8", b"", "UTF-8 with a UTF-16 tail", False, wsl_text, problem, len(head),
-    )
+    wsl_text = body.decode("utf-8", "surrogateescape")
+    label = "UTF-8 with BOM and a UTF-16 tail" if bom else "UTF-8 with a UTF-16 tail"
+    return TextFile(raw, head, "utf-8", bom, label, False, wsl_text, problem, len(head))
 
 
 def _utf16_text(body: bytes, codec: str) -> tuple[str, bool]:
@@ -264,7 +276,33 @@ def _foreign_tail_start(body: bytes) -> int | None:
     tail = body[start:]
     if len(tail) < _MIN_TAIL or not _looks_like_8bit_config(tail):
         return None
+    if not _is_utf8(tail):
+        # Non-ASCII UTF-16 text right before the append (a CJK comment with no final line break)
+        # has no NUL either: the append starts where the bytes turn into UTF-8, on that line, when
+        # what comes before reads as letters of a script, not as an ANSI "café" paired into units.
+        line_end = tail.find(b"\n")
+        for skip in range(2, line_end + 1, 2):
+            if _is_utf8(tail[skip:]):
+                return start + skip if _script_letters(tail[:skip]) else start
     return start
+
+
+# Scripts whose UTF-16LE code units hold no NUL byte: Greek to the Indic scripts, CJK, kana,
+# Hangul, compatibility ideographs, full-width forms.
+_SCRIPT_UNITS = ((0x0370, 0x1FFF), (0x3000, 0x9FFF), (0xAC00, 0xD7AF), (0xF900, 0xFAFF), (0xFF00, 0xFFEF))
+
+
+def _script_letters(data: bytes) -> bool:
+    text = data.decode("utf-16-le", "surrogatepass")
+    return all(any(lo <= ord(ch) <= hi for lo, hi in _SCRIPT_UNITS) for ch in text)
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _utf16_tail_in_utf8(raw: bytes) -> int | None:
@@ -291,9 +329,10 @@ def _utf16_tail_in_utf8(raw: bytes) -> int | None:
 def _looks_like_8bit_config(tail: bytes) -> bool:
     try:
         text = tail.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    printable = sum(1 for ch in text if ch in "\t\r\n" or " " <= ch <= "~")
+        ansi = False
+    except UnicodeDecodeError:  # appended in the ANSI code page (cmd's `echo >>`): Latin-1 letters count
+        text, ansi = tail.decode("latin-1"), True
+    printable = sum(1 for ch in text if ch in "\t\r\n" or " " <= ch <= "~" or (ansi and ch >= "\xa0"))
     # PowerShell appends whole lines: a line break plus a key or a header. CJK text at
     # the end of a real UTF-16 file can look like ASCII byte pairs, but not like that.
     return printable >= len(text) * 0.9 and "\n" in text and ("=" in text or "[" in text)

@@ -44,6 +44,7 @@ WARNING_CODES = frozenset(
         "known-issue",
         "no-windows-drives",
         "stable-channel",
+        "encoding-invalid-bytes",
     }
 )
 INFO_CODES = frozenset({"setting-ignored", "encoding-note"})

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from wslconfig_assistant import values
 from wslconfig_assistant.checks import suggested_memory
-from wslconfig_assistant.document import Change, ConfigDocument, resolve_key
+from wslconfig_assistant.document import Change, ConfigDocument, DecodingWouldChangeError, resolve_key
 from wslconfig_assistant.errors import UsageError
 from wslconfig_assistant.findings import visible
 from wslconfig_assistant.policy import GIB, SWIOTLB_MIN_MEMORY, Policy
@@ -36,6 +36,7 @@ from wslconfig_assistant.schema import KeySpec
 if TYPE_CHECKING:
     from wslconfig_assistant.findings import Finding
     from wslconfig_assistant.gates import Gate
+    from wslconfig_assistant.repairing import Repair
     from wslconfig_assistant.wslversion import VersionReport
 
 _MIN_CLAMP = 256 << 20  # WSL raises an explicit memory below 256 MB to 256 MB
@@ -58,16 +59,24 @@ class PlannedEdit(NamedTuple):
 
 
 class ConfigPlan(NamedTuple):
-    before: ConfigDocument
+    before: ConfigDocument  # the file as read
     after: ConfigDocument  # before with every edit applied (the bytes that would be written)
     edits: list[PlannedEdit]  # only real changes: a value already right is no edit
+    repair: Repair | None = None  # the re-encoding made first, when WSL cannot read the file as written
 
     @property
     def changed(self) -> bool:
+        if self.repair is not None:
+            return True
         return bool(self.edits) and self.after.to_bytes() != self.before.to_bytes()
 
     def diff(self) -> str:
-        return self.before.diff(self.after) if self.changed else ""
+        """The repair (what WSL reads now against the repaired file), then the edits."""
+        if not self.changed:
+            return ""
+        if self.repair is None:
+            return self.before.diff(self.after)
+        return self.repair.diff + (self.repair.after.diff(self.after) if self.edits else "")
 
 
 # -- config edits ------------------------------------------------------------------------
@@ -85,12 +94,39 @@ CLI_NAMES = RequestNames(memory=lambda value: f"--memory {value}", setting=lambd
 
 
 def plan_config(doc: ConfigDocument, policy: Policy, host_memory: int | None, *,
-                memory: str | None = None, sets: Sequence[str] = (), names: RequestNames = CLI_NAMES) -> ConfigPlan:
-    """The edits that make ``doc`` comply; UsageError (2) for a bad or contradicting request,
-    ConfigUnreadableError (3) when the file cannot be edited safely."""
-    doc.require_editable()
+                memory: str | None = None, sets: Sequence[str] = (), names: RequestNames = CLI_NAMES,
+                repair: bool = True) -> ConfigPlan:
+    """The edits that make ``doc`` comply; UsageError (2) for a bad or contradicting request.
+
+    A file WSL cannot read as written is repaired first (``repairing.py``), and so is a file
+    whose stray bytes an edit would move where WSL then ignores the whole file; with
+    ``repair=False`` such a file is ConfigUnreadableError (3) / DecodingWouldChangeError (5).
+    """
     explicit = _explicit_wants(memory, sets, names)
     _refuse_contradictions(explicit, policy, host_memory, names)
+    fixed = _repaired(doc) if repair and doc.file.needs_repair else None
+    try:
+        return _plan_on(doc, fixed, explicit, policy, host_memory)
+    except DecodingWouldChangeError:
+        if fixed is not None or not repair:
+            raise
+        return _plan_on(doc, _repaired(doc), explicit, policy, host_memory)
+
+
+def _repaired(doc: ConfigDocument) -> Repair:
+    from wslconfig_assistant.repairing import repair  # noqa: PLC0415 - only files WSL cannot read
+
+    return repair(doc)
+
+
+def _plan_on(doc: ConfigDocument, fixed: Repair | None, explicit: list[Want], policy: Policy,
+             host_memory: int | None) -> ConfigPlan:
+    plan = _wants_on(fixed.after if fixed is not None else doc, explicit, policy, host_memory)
+    return plan._replace(before=doc, repair=fixed)
+
+
+def _wants_on(doc: ConfigDocument, explicit: list[Want], policy: Policy, host_memory: int | None) -> ConfigPlan:
+    doc.require_editable()
     taken = {want.spec.id for want in explicit}
     wants: list[Want] = []
     for want in _virtiofs_wants(doc, policy):
