@@ -446,14 +446,18 @@ def test_shutdown_in_json_mode(machine: Machine) -> None:
     assert machine.calls() == [VERSION, UPDATE_PRE, VERSION, LIST, SHUTDOWN]
 
 
-def test_utf16be_config_exits_3_and_writes_nothing(machine: Machine) -> None:
-    machine.write("\ufeff[wsl2]\r\nmemory=1GB\r\n".encode("utf-16-be"))
-    before = tree_digest(machine.profile)
-    result = machine.run("apply")
-    assert result.returncode == 3
-    assert "nothing was written" in result.stderr
-    assert tree_digest(machine.profile) == before
-    assert machine.calls() == []
+def test_utf16be_config_is_repaired_then_edited_in_one_write(machine: Machine) -> None:
+    # Today's apply repairs what WSL cannot read (it refused with exit 3 before, issue 11.5).
+    broken = "\ufeff[wsl2]\r\nmemory=1GB\r\n".encode("utf-16-be")
+    machine.write(broken)
+    machine.sim(wsl_version="2.9.4.0")
+    result = machine.run("apply", "--json")
+    assert result.returncode == 0, result.stdout + result.stderr
+    doc = json.loads(result.stdout)
+    assert [c["action"] for c in doc["changes"]] == ["repair", "add", "set"]
+    assert machine.config.read_bytes() == b"[wsl2]\r\nmemory=8GB\r\nvirtiofs=true\r\n"
+    [backup] = (machine.profile / ".wslconfig-assistant-backups").iterdir()
+    assert backup.read_bytes() == broken
 
 
 # -- policy files -------------------------------------------------------------------------------

@@ -436,15 +436,20 @@ def test_bad_input_exits_2_with_a_dsc_error_line(box: Box, raw: str, said: str) 
     assert box.digest() == before
 
 
-def test_unreadable_config_exits_3_and_writes_nothing(box: Box) -> None:
-    box.config.write_bytes(b"\xfe\xff\x00[\x00w")  # UTF-16BE: WSL cannot read it, we refuse to edit it
-    before = box.digest()
-    result = box.run("set", {})
-    assert result.returncode == ExitCode.CONFIG_UNREADABLE, result.stderr
-    assert box.digest() == before
+def test_unreadable_config_is_out_of_state_and_set_repairs_it(box: Box) -> None:
+    broken = b"\xfe\xff" + "[wsl2]\r\nmemory=8GB\r\n".encode("utf-16-be")  # UTF-16BE: WSL cannot read it
+    box.config.write_bytes(broken)
     got = box.run("get", {})
     assert got.returncode == 0
     assert "encoding-unsupported" in {f["code"] for f in lines(got)[0]["findings"]}
+    tested = box.run("test", {})
+    assert lines(tested)[0]["_inDesiredState"] is False
+    before = box.digest()
+    result = box.run("set", {})  # apply's core: the repair, then the edits, in one write
+    assert result.returncode == 0, result.stderr
+    assert box.digest() != before
+    assert box.config.read_bytes() == b"[wsl2]\r\nmemory=8GB\r\nvirtiofs=true\r\n"
+    assert "encoding-unsupported" not in {f["code"] for f in lines(box.run("get", {}))[0]["findings"]}
 
 
 def test_virtiofs_false_is_a_desired_state_too(box: Box) -> None:

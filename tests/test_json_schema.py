@@ -199,6 +199,24 @@ def test_refused_edit_of_an_undecodable_file_exit_3(validator: Any, run: Run, co
     assert [f["code"] for f in shown["findings"]] == ["encoding-unsupported"]
 
 
+def test_repair_and_apply_that_repairs(validator: Any, run: Run, config: Path) -> None:
+    broken = b"\xfe\xff" + NEEDS_WORK.decode().encode("utf-16-be")
+    config.write_bytes(broken)
+    dry = checked(validator, run("repair", "--dry-run", "--json"), "repair", 0)
+    assert (dry["written"], dry["repair"]["from"]) == (False, "UTF-16BE with BOM")
+    plan = checked(validator, run("apply", "--dry-run", "--json"), "apply", 1)
+    assert plan["plan"]["repair"] is True
+    assert plan["changes"][0]["action"] == "repair"
+    done = checked(validator, run("repair", "--json"), "repair", 0)
+    assert done["backup_id"]
+    assert config.read_bytes() == NEEDS_WORK
+    nothing = checked(validator, run("repair", "--json"), "repair", 0)
+    assert (nothing["changes"], nothing["repair"]) == ([], None)
+    config.write_bytes(broken)
+    applied = checked(validator, run("apply", "--json", sim_state={"wsl_version": "2.9.4.0"}), "apply", 0)
+    assert applied["changes"][0]["action"] == "repair"
+
+
 def test_wsl_failures_exit_4(validator: Any, run: Run, config: Path, tmp_path: Path) -> None:
     config.write_bytes(COMPLIANT)
     missing = checked(validator, run("versions", "--json", "--wsl-exe", tmp_path / "none.exe"), "versions", 4)

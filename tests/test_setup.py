@@ -22,6 +22,7 @@ from wslconfig_assistant.commands.setup import (
     INTERRUPTED,
     Q_MEMORY,
     Q_MEMORY_SIZE,
+    Q_REPAIR,
     Q_SHUTDOWN,
     Q_UPDATE,
     Q_VIRTIOFS,
@@ -194,6 +195,42 @@ def test_ctrl_c_at_any_prompt_writes_nothing(machine: Machine, at: int) -> None:
     assert INTERRUPTED in session.text
 
 
+# The same file, saved as UTF-16 big-endian: WSL cannot open it, so the wizard asks to repair it first.
+SAMPLE_UTF16BE = b"\xfe\xff" + SAMPLE.decode().encode("utf-16-be")
+
+
+@posix_only
+def test_a_file_wsl_cannot_read_is_repaired_when_the_person_agrees(machine: Machine) -> None:
+    machine.config.write_bytes(SAMPLE_UTF16BE)
+    session = Session(machine, "setup")
+    for prompt in [Q_REPAIR, *PROMPTS]:
+        session.answer(prompt, ENTER)
+    assert session.finish() == 0, session.text
+    assert machine.config.read_bytes() == ENTERED  # UTF-8 now, every other byte as the person wrote it
+    [backup] = (machine.profile / BACKUPS).iterdir()
+    assert backup.read_bytes() == SAMPLE_UTF16BE
+    shown = session.text
+    assert "WSL cannot read the file as written: it needs a repair first" in shown
+    assert "(WSL cannot open it)" in shown  # the repair's diff
+    assert "repaired re-encoded as UTF-8 (it was UTF-16BE with BOM)" in shown.replace("\r\n", "")
+    assert "result   complies" in shown
+
+
+@posix_only
+def test_declining_the_repair_changes_nothing_and_names_the_repair(machine: Machine) -> None:
+    machine.config.write_bytes(SAMPLE_UTF16BE)
+    session = Session(machine, "setup")
+    session.answer(Q_REPAIR, NO)
+    session.answer(Q_UPDATE, NO)  # no config question: nothing can be edited without the repair
+    assert session.finish() == 1, session.text
+    assert machine.config.read_bytes() == SAMPLE_UTF16BE
+    assert not (machine.profile / BACKUPS).exists()
+    assert Q_VIRTIOFS not in session.text
+    flat = re.sub(r"\s+", " ", session.text)
+    assert "skipped the repair (so no edit either)" in flat
+    assert "wslconfig-assistant repair" in flat
+
+
 @posix_only
 def test_bare_call_on_a_terminal_runs_setup_within_80_columns(machine: Machine) -> None:
     session = Session(machine)  # no command: with stdin and stdout terminals, that is setup
@@ -341,6 +378,15 @@ def test_scripted_defaults_match_the_terminal_run(on_machine: Machine) -> None:
     assert prompter.asked == PROMPTS
     assert on_machine.config.read_bytes() == ENTERED
     assert all(len(line) <= 80 for line in out.splitlines()), out
+
+
+def test_stray_latin1_bytes_are_kept_and_not_asked_about(on_machine: Machine) -> None:
+    latin1 = SAMPLE.replace(b"# WSL 2 settings", b"# R\xe9glages WSL 2")
+    on_machine.config.write_bytes(latin1)
+    code, prompter, _out = run_wizard([None] * 6)
+    assert code == 0
+    assert prompter.asked == PROMPTS  # WSL reads the file: no repair question, a lossless edit
+    assert on_machine.config.read_bytes() == ENTERED.replace(b"# WSL 2 settings", b"# R\xe9glages WSL 2")
 
 
 def test_memory_answers_are_checked_with_wsls_grammar_and_the_policy(on_machine: Machine) -> None:

@@ -41,6 +41,10 @@ CASES: dict[str, Case] = {
         utf16(GOOD, bom=b"\xfe\xff", codec="utf-16-be"),  # UTF-16BE
         GOOD.encode("utf-16-le"),  # UTF-16LE without a BOM
     ), frozenset({"encoding-unsupported"})),
+    "accented-letters-in-a-latin-1-ansi-file": Case((
+        ("# Réglages de l’équipe\r\n" + GOOD).encode("cp1252"),
+        (GOOD + "# 20°C\r\n").encode("latin-1"),
+    ), frozenset({"encoding-invalid-bytes"})),
     "a-whole-file-on-one-line": Case((b"[wsl2] memory=48GB\r\n",), frozenset({"invalid-line"})),
     "-comments": Case((GOOD.encode() + b"; 16GB for docker\r\n",), frozenset({"semicolon-comment"})),
     "memory-written-the-wrong-way": Case(

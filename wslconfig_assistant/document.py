@@ -127,7 +127,7 @@ class ConfigDocument:
                 f"{where}: refusing to edit a file WSL cannot read as written ({self.file.label}"
                 + (f": {problem.message}" if problem else "")
                 + "); nothing was written",
-                fix=f"{commandline.ours('repair')}   (re-encodes it as UTF-8 with a backup; then run this command again)",
+                fix=_repair_fix(),
             )
 
     def _edited(self, text: str) -> ConfigDocument:
@@ -220,7 +220,7 @@ class ConfigDocument:
                 f"editing {spec.name} was refused by the self-check: the file would no longer read as "
                 f"{before.label}" + (f" ({problem.message})" if problem else f" but as {after.label}")
                 + "; nothing was written",
-                fix=f"{commandline.ours('repair')}   (re-encodes it as UTF-8 with a backup; then run this command again)",
+                fix=_repair_fix(),
             )
 
     def _check_others_unchanged(self, edited: ConfigDocument, spec: KeySpec) -> None:
@@ -260,6 +260,10 @@ class ConfigDocument:
             tofile=f"{name} (after)",
         )
         return "".join(lines)
+
+
+def _repair_fix() -> str:
+    return f"{commandline.ours('repair')}   (re-encodes it as UTF-8 with a backup; then run this command again)"
 
 
 def _visible(line: str) -> str:

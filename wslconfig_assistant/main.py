@@ -21,6 +21,7 @@ EXAMPLES = {
     "get": "wslconfig-assistant get wsl2.memory",
     "set": "wslconfig-assistant set wsl2.virtiofs true\n  wslconfig-assistant set wsl2.memory 8GB",
     "unset": "wslconfig-assistant unset wsl2.safeMode",
+    "repair": "wslconfig-assistant repair --dry-run\n  wslconfig-assistant repair",
     "validate": "wslconfig-assistant validate\n"
     "  wslconfig-assistant validate --offline --format github --strict\n"
     "  wslconfig-assistant validate --wsl-version-file wsl-version.txt --format junit",
@@ -126,6 +127,12 @@ def _set(add: Adder) -> None:
 def _unset(add: Adder) -> None:
     p = add("unset", "remove one key's lines, changing nothing else")
     p.add_argument("key", metavar="KEY", help="section.key, e.g. wsl2.safeMode")
+    p.add_argument("--dry-run", action="store_true", help="show the diff, write nothing")
+
+
+def _repair(add: Adder) -> None:
+    p = add("repair", "re-encode a file WSL cannot read as written (UTF-16, mixed by `>>`, Latin-1) as UTF-8, "
+            "keeping every line")
     p.add_argument("--dry-run", action="store_true", help="show the diff, write nothing")
 
 
@@ -264,7 +271,8 @@ def _setup(add: Adder) -> None:
 
 
 COMMANDS: dict[str, Callable[[Adder], None]] = {
-    "setup": _setup, "show": _show, "get": _get, "set": _set, "unset": _unset, "validate": _validate,
+    "setup": _setup, "show": _show, "get": _get, "set": _set, "unset": _unset, "repair": _repair,
+    "validate": _validate,
     "versions": _versions, "verify": _verify, "bench": _bench, "backups": _backups, "restore": _restore, "demo": _demo,
     "apply": _apply, "policy": _policy, "dsc": _dsc, "completion": _completion,
 }
@@ -391,6 +399,10 @@ def _dispatch(args: argparse.Namespace) -> int:
             return edit.set_key(ctx, args.key, args.value, allow_unknown=args.allow_unknown,
                                 dry_run=args.dry_run)
         return edit.unset_key(ctx, args.key, dry_run=args.dry_run)
+    if args.command == "repair":
+        from wslconfig_assistant.commands.repair import repair  # noqa: PLC0415
+
+        return repair(ctx, dry_run=args.dry_run)
     from wslconfig_assistant.commands import backups  # noqa: PLC0415
 
     if args.command == "backups":

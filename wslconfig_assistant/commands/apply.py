@@ -113,6 +113,8 @@ def run_apply(ctx: Context, *, policy: Policy = DEFAULT, memory: str | None = No
     if plan.changed and not ctx.json:  # shown now: the update may take minutes
         con = ctx.console
         con.print(plan.diff().rstrip("\n"))
+        if plan.repair is not None:
+            con.print(f"repaired: {plan.repair.summary()}")
         con.print(con.paint(f"written: {ctx.config}", "ok"))
     steps = _wsl_steps(ctx, policy, plan, dry_run=False, allow_update=not no_update,
                        want_shutdown=shutdown, timeout=update_timeout)
@@ -155,7 +157,7 @@ def _write(ctx: Context, plan: planning.ConfigPlan) -> Backup | None:
 
     from wslconfig_assistant.safewrite import write_file  # noqa: PLC0415
 
-    keys = ", ".join(edit.change.key for edit in plan.edits)
+    keys = ", ".join((["repair"] if plan.repair is not None else []) + [edit.change.key for edit in plan.edits])
     result = write_file(Path(ctx.config), plan.after.to_bytes(), expected=plan.before.raw,
                         reason=f"apply ({keys})")
     return result.backup
@@ -257,7 +259,8 @@ def _report(ctx: Context, policy: Policy, plan: planning.ConfigPlan, steps: WslS
         written = plan.changed and not dry_run
         doc = output.envelope(
             "apply", code, str(ctx.config), findings,
-            changes=[edit.as_json() | {"written": written} for edit in plan.edits],
+            changes=_changes_json(plan, written=written),
+            repair=plan.repair.as_json() if plan.repair is not None else None,
             diff=plan.diff(),
             written=written,
             backup=str(backup.path) if backup else None,
@@ -281,9 +284,20 @@ def _report(ctx: Context, policy: Policy, plan: planning.ConfigPlan, steps: WslS
         _human_summary(ctx, plan, steps, findings, code, backup=backup, todo=todo)
 
 
+def _changes_json(plan: planning.ConfigPlan, *, written: bool) -> list[dict[str, object]]:
+    """The repair first (key null, action "repair"), then each edit: a repair alone is a change too."""
+    changes = [edit.as_json() | {"written": written} for edit in plan.edits]
+    if plan.repair is None:
+        return changes
+    from wslconfig_assistant.commands.repair import change_json  # noqa: PLC0415
+
+    return [change_json(plan.repair, written=written), *changes]
+
+
 def _plan_json(policy: Policy, plan: planning.ConfigPlan, steps: WslSteps, *, no_update: bool,
                shutdown: bool) -> dict[str, object]:
     return {
+        "repair": plan.repair is not None,
         "edits": len(plan.edits),
         "update": {
             "needed": bool(steps.reasons),
@@ -344,6 +358,15 @@ def _wrap(text: str, indent: str = "  ", first: str | None = None) -> list[str]:
                escape=False)
 
 
+def _repair_lines(plan: planning.ConfigPlan) -> list[str]:
+    if plan.repair is None:
+        return []
+    lines = _wrap(plan.repair.summary(), "    ")
+    for note in plan.repair.notes:
+        lines.extend(_wrap(f"note: {note}", "    "))
+    return lines
+
+
 def _edit_lines(plan: planning.ConfigPlan) -> list[str]:
     lines = []
     for edit in plan.edits:
@@ -383,11 +406,16 @@ def _human_dry_run(ctx: Context, policy: Policy, plan: planning.ConfigPlan, step
         con.print(plan.diff().rstrip("\n"))
     con.print(con.paint("Plan", "bold"))
     n = 1
-    if plan.changed:
+    if plan.repair is not None:
+        con.print(f"  {n}. repair the .wslconfig (WSL cannot read it as written):")
+        for line in _repair_lines(plan):
+            con.print(line)
+        n += 1
+    if plan.edits:
         con.print(f"  {n}. edit the .wslconfig (one write, after a backup):")
         for line in _edit_lines(plan):
             con.print(line)
-    else:
+    elif plan.repair is None:
         con.print(f"  {n}. the .wslconfig already complies: no edit")
     n += 1
     command = "wsl " + " ".join(planning.update_args(policy))
@@ -457,11 +485,15 @@ def _human_summary(ctx: Context, plan: planning.ConfigPlan, steps: WslSteps, fin
             con.print(line)
     _print_error(ctx, steps, fix=False)  # the summary's "to do" has the fix
     con.print(con.paint("Summary", "bold"))
-    if plan.changed:
+    if plan.repair is not None:
+        con.print(f"  repaired {ctx.config} (WSL could not read it as written):")
+        for line in _repair_lines(plan):
+            con.print(line)
+    if plan.edits:
         con.print(f"  changed  {ctx.config}:")
         for line in _edit_lines(plan):
             con.print(line)
-    else:
+    elif plan.repair is None:
         con.print("  changed  nothing in the .wslconfig (it already complied)")
     if backup is not None:
         con.print(f"  backup   {backup.path}")

@@ -460,8 +460,8 @@ def _out_of_state(doc: ConfigDocument, request: Request, policy: Policy, host: i
     for edit in plan.edits:
         key = edit.change.key.lower()
         out.append("virtiofs" if key in _VIRTIOFS_KEYS else "memory" if key == "wsl2.memory" else "settings")
-    if any(f.severity == "error" for f in plan.after.findings(policy, host)):
-        out.append("findings")
+    if plan.repair is not None or any(f.severity == "error" for f in plan.after.findings(policy, host)):
+        out.append("findings")  # a file WSL cannot read as written is out of state until repaired
     if policy.update_run != "never" and versions.reasons:
         out.extend(("kernelVersion", "deviceHostVersion"))
     if request.shutdown and versions.restart:

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from wslconfig_assistant.output import Console
     from wslconfig_assistant.policy import Requirement
     from wslconfig_assistant.restart import Pending
+    from wslconfig_assistant.repairing import Repair
     from wslconfig_assistant.safewrite import Backup
     from wslconfig_assistant.schema import KeySpec
     from wslconfig_assistant.updating import UpdateReport
@@ -51,6 +52,7 @@ Q_VIRTIOFS = "Turn on virtiofs?"
 Q_MEMORY = "Give the VM more memory?"
 Q_MEMORY_SIZE = "Memory for the VM:"
 Q_REQUIRED = "Set {key} = {value}?"
+Q_REPAIR = "Repair the file (re-encode it as UTF-8; a backup is kept)?"
 Q_WRITE = "Write this to the .wslconfig (a backup is kept)?"
 Q_UPDATE = "Update WSL now?"
 Q_SHUTDOWN = "Restart WSL now (running distros stop)?"
@@ -271,9 +273,14 @@ def _ask(screen: Screen, prompter: Prompter, doc: ConfigDocument, *, policy: Pol
     from wslconfig_assistant.commands.apply import update_runs  # noqa: PLC0415
 
     offer_update = versions.wsl is not None and update_runs(policy, versions.reasons, no_update=False)
-    if not edits and not offer_update and not versions.restart_pending:
+    if not default.changed and not offer_update and not versions.restart_pending:
         screen.heading("Nothing to change: the plan for this machine is empty.")
         return Answers(default, [], write=False, update=False, shutdown=False)
+    repair = default.repair
+    if repair is not None and not _ask_repair(screen, prompter, repair):
+        # Nothing can be edited in a file WSL cannot read as written: the edits go with the repair.
+        declined.append("the repair (so no edit either)")
+        repair, edits = None, []
     virtiofs = [e for e in edits if e.change.key.lower() in _VIRTIOFS_KEYS]
     if virtiofs:
         screen.heading("virtiofs, the fast file path")
@@ -299,11 +306,14 @@ def _ask(screen: Screen, prompter: Prompter, doc: ConfigDocument, *, policy: Pol
             wants.append(_Want(resolve_key(edit.change.key), value, edit.reason))
         else:
             declined.append(edit.change.key)
-    plan = _plan(doc, wants)
+    plan = _plan(doc, wants, repair)
     write = False
     if plan.changed:
         screen.heading("The change to the file")
-        for line in plan.diff().splitlines():
+        if plan.repair is not None:
+            screen.say("  the repair shown above" + (", then:" if plan.edits else ""))
+        shown = plan.diff() if plan.repair is None else plan.repair.after.diff(plan.after) if plan.edits else ""
+        for line in shown.splitlines():
             screen.say(line, _diff_style(line))
         write = prompter.confirm(Q_WRITE, default=True)
         if not write:
@@ -340,6 +350,19 @@ def _ask(screen: Screen, prompter: Prompter, doc: ConfigDocument, *, policy: Pol
         if not shutdown:
             declined.append("the restart")
     return Answers(plan, declined, write, update, shutdown)
+
+
+def _ask_repair(screen: Screen, prompter: Prompter, repair: Repair) -> bool:
+    problem = repair.before.file.problem
+    screen.heading("WSL cannot read the file as written: it needs a repair first")
+    if problem is not None:
+        screen.say(f"  {problem.message}")
+    for line in repair.diff.splitlines():
+        screen.say(line, _diff_style(line))
+    screen.say(f"  {repair.summary()}", "dim")
+    for note in repair.notes:
+        screen.say(f"  note: {note}", "dim")
+    return prompter.confirm(Q_REPAIR, default=True)
 
 
 def _ask_memory(screen: Screen, prompter: Prompter, doc: ConfigDocument, *, policy: Policy, host: int | None,
@@ -396,9 +419,10 @@ def _value_of(plan: planning.ConfigPlan, edit: planning.PlannedEdit, required: d
     return str(value)
 
 
-def _plan(doc: ConfigDocument, wants: list[_Want]) -> planning.ConfigPlan:
-    """The accepted edits, made the way plan_config makes them (each a minimal, self-checked edit)."""
-    current = doc
+def _plan(doc: ConfigDocument, wants: list[_Want], repair: Repair | None = None) -> planning.ConfigPlan:
+    """The accepted edits, made the way plan_config makes them (each a minimal, self-checked edit),
+    on the repaired file when the repair was accepted."""
+    current = repair.after if repair is not None else doc
     edits: list[planning.PlannedEdit] = []
     for want in wants:
         edited, change = current.with_value(want.spec, want.value)
@@ -406,7 +430,7 @@ def _plan(doc: ConfigDocument, wants: list[_Want]) -> planning.ConfigPlan:
             continue
         edits.append(planning.PlannedEdit(change, want.reason, current.diff(edited)))
         current = edited
-    return planning.ConfigPlan(doc, current, edits)
+    return planning.ConfigPlan(doc, current, edits, repair)
 
 
 def _diff_style(line: str) -> str | None:
@@ -432,7 +456,7 @@ def _act(screen: Screen, ctx: Context, policy: Policy, answers: Answers, version
 
         from wslconfig_assistant.safewrite import write_file  # noqa: PLC0415
 
-        keys = ", ".join(edit.change.key for edit in plan.edits)
+        keys = ", ".join((["repair"] if plan.repair is not None else []) + [e.change.key for e in plan.edits])
         result = write_file(Path(ctx.config), plan.after.to_bytes(), expected=plan.before.raw,
                             reason=f"setup ({keys})")
         outcome = outcome._replace(backup=result.backup, written=True)
@@ -505,9 +529,11 @@ def _summary(screen: Screen, ctx: Context, doc: ConfigDocument, *, policy: Polic
     else:
         code = ExitCode.OK
     screen.heading("Summary")
-    if outcome.written:
+    if outcome.written and answers.plan.repair is not None:
+        screen.say(f"  repaired {answers.plan.repair.summary()}")
+    if outcome.written and answers.plan.edits:
         screen.say("  changed  " + "; ".join(_change_text(edit) for edit in answers.plan.edits))
-    else:
+    elif not outcome.written:
         screen.say("  changed  nothing in the .wslconfig")
     if outcome.backup is not None:
         screen.say(f"  backup   {outcome.backup.path}")
