@@ -312,7 +312,7 @@ def _check_set(case: Hostile, path: Path, result: CliResult) -> None:
         assert str(path) in result.stderr
         assert "fix: " in result.stderr
         if case.set_code == 3:  # WSL cannot read it as written: the fix is the exact repair command
-            assert f"fix: wslconfig-assistant repair --config {path}   (" in result.stderr
+            assert f"fix: wslconfig-assistant --config {path} repair   (" in result.stderr
         return
     _assert_one_line_changed(case.data, after, "virtiofs=true")
     before_doc, after_doc = ConfigDocument(None, case.data), ConfigDocument(None, after)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import codecs
 import json
+import re
 import shlex
 from collections.abc import Callable
 from pathlib import Path
@@ -171,7 +172,7 @@ def test_repair_text_output_names_the_problem_the_diff_and_the_backup(profile_co
     assert "+[experimental]" in out
     assert "re-encoded as UTF-8 (it was UTF-8 up to line 6, then UTF-16LE)" in out
     backup_line = next(line for line in out.splitlines() if line.startswith("backup: "))
-    assert f"restore {Path(backup_line.split()[1]).name.split('-')[0]} --config {config}" in backup_line
+    assert f"--config {config} restore {Path(backup_line.split()[1]).name.split('-')[0]}" in backup_line
 
 
 def test_nothing_to_repair(profile_config: Path) -> None:
@@ -205,7 +206,7 @@ def test_set_refuses_and_names_the_repair_command_which_works_as_printed(case: C
     assert config.read_bytes() == case.raw
     fix = next(line for line in refused.stderr.splitlines() if line.strip().startswith("fix: "))
     command = fix.strip().removeprefix("fix: ").split("   (")[0]
-    assert command == "wslconfig-assistant repair --config 'dev box/team.wslconfig'"
+    assert command == "wslconfig-assistant --config 'dev box/team.wslconfig' repair"
     # validate's fix is the same command
     validate = run_cli("--config", "dev box/team.wslconfig", "validate", "--offline", "--format", "json",
                        cwd=tmp_path)
@@ -239,7 +240,7 @@ def test_set_on_a_file_wsl_reads_keeps_the_stray_bytes_and_the_warning(profile_c
     validate = parse_json_doc(run(config, "validate", "--offline", "--format", "json"))
     warning = next(f for f in validate["findings"] if f["code"] == "encoding-invalid-bytes")
     assert (warning["severity"], warning["line"]) == ("warning", 1)
-    assert warning["fix"] == f"wslconfig-assistant repair --config {config}"
+    assert warning["fix"] == f"wslconfig-assistant --config {config} repair"
     unset = run(config, "unset", "wsl2.memory")
     assert unset.returncode == 0
     assert config.read_bytes() == b"# caf\xe9 cr\xe8me\r\n[wsl2]\r\n"
@@ -280,7 +281,7 @@ def test_apply_repairs_then_edits_in_one_write(case: Case, profile_config: Path,
     human = run_cli("--config", config, "apply", "--no-update", env=env)
     assert "repaired: re-encoded as UTF-8" in human.stdout
     assert f"repaired {config} (WSL could not read it as written)" in human.stdout
-    assert "(undo: wslconfig-assistant restore " in human.stdout
+    assert re.search(r"\(undo: wslconfig-assistant .*restore \d{8}T\d{6}", human.stdout)  # the backup id
     quiet = parse_json_doc(run_cli("--config", config, "apply", "--json", "--no-update", env=env))
     assert quiet["changes"] == []
     assert quiet["repair"] is None
