@@ -309,16 +309,17 @@ def test_apply_next_steps_run_the_wsl_exe_that_was_given(workdir: Path, shell: s
 
 
 def test_mixed_encoding_fix_names_the_file_it_was_given(tmp_path: Path) -> None:
+    # The fix is the repair (issue 11.5), on the file given, quoted for the user's shell; run as printed, it works.
     target = tmp_path / "it's" / ".wslconfig"
     target.parent.mkdir()
     target.write_bytes(b"[wsl2]\r\nmemory=8GB\r\n" + "virtiofs=true\r\n".encode("utf-16-le") * 4)
     result = run_cli("--config", target, "validate", "--offline", "--json")
     [fix] = [f["fix"] for f in json.loads(result.stdout)["findings"] if f["code"] == "encoding-unsupported"]
     assert "$HOME" not in fix
-    quoted = commandline.quote(str(target), "powershell")
-    assert f"Get-Content -LiteralPath {quoted}" in fix
-    assert ps_words(fix.split(": ", 1)[1].split(" | ")[1]) == ["Set-Content", "-Encoding", "utf8", "-LiteralPath",
-                                                                str(target)]
+    assert fix == commandline.render(["wslconfig-assistant", "--config", str(target), "repair"])
+    words = shlex.split(fix) if commandline.current_shell() == "posix" else ps_words(fix)
+    assert run_cli(*words[1:]).returncode == 0
+    assert target.read_bytes() == b"[wsl2]\r\nmemory=8GB\r\n" + b"virtiofs=true\r\n" * 4
 
 
 def test_a_printed_command_never_names_options_it_was_not_given(cli_on: Callable[..., object],
