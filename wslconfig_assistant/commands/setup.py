@@ -36,8 +36,8 @@ if TYPE_CHECKING:
     from wslconfig_assistant.gates import Gate
     from wslconfig_assistant.output import Console
     from wslconfig_assistant.policy import Requirement
-    from wslconfig_assistant.restart import Pending
     from wslconfig_assistant.repairing import Repair
+    from wslconfig_assistant.restart import Pending
     from wslconfig_assistant.safewrite import Backup
     from wslconfig_assistant.schema import KeySpec
     from wslconfig_assistant.updating import UpdateReport
