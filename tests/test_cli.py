@@ -129,7 +129,7 @@ def test_show_text(cli_on: Run, config: Path) -> None:
     out = result.stdout
     assert str(config) in out
     assert "UTF-8, CRLF" in out
-    assert re.search(r"wsl2\.memory\s+= 8GB\s+\(8GB = 8589934592 bytes; line 3\)", out), out
+    assert re.search(r"wsl2\.memory\s+= 8GB\s+\(8589934592 bytes; line 3\)", out), out
     assert re.search(r"wsl2\.networkingMode\s+= mirrored\s+\(line 7\)", out), out
     assert re.search(r"wsl2\.virtiofs\s+= false \(default\)", out), out
     assert f"{config}:5: warning [semicolon-comment]" in out

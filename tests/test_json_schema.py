@@ -195,7 +195,7 @@ def test_validate_format_json_reports_failures_as_json_too(validator: Any, run: 
 def test_refused_edit_of_an_undecodable_file_exit_3(validator: Any, run: Run, config: Path) -> None:
     config.write_bytes(b"\xfe\xff\x00[\x00w")  # UTF-16BE: WSL cannot read it, so we will not edit it
     checked(validator, run("set", "wsl2.virtiofs", "true", "--json"), "set", 3)
-    shown = checked(validator, run("show", "--json"), "show", 0)
+    shown = checked(validator, run("show", "--json"), "show", 1)  # an error finding: show exits 1, as validate does
     assert [f["code"] for f in shown["findings"]] == ["encoding-unsupported"]
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from wslconfig_assistant import commandline, values
 from wslconfig_assistant.effective import Evaluation
-from wslconfig_assistant.findings import Finding
+from wslconfig_assistant.findings import Finding, visible
 from wslconfig_assistant.policy import SWIOTLB_MIN_MEMORY, Policy
 
 _MIN_CLAMP = 256 << 20  # WSL raises an explicit memory below 256 MB to 256 MB, silently
@@ -71,14 +71,20 @@ def _virtiofs_on(evaluation: Evaluation) -> list[Finding]:
     settings = evaluation.settings
     virtiofs = settings.get("wsl2.virtiofs")
     if virtiofs is None or virtiofs.value is not True:
-        where = f"virtiofs={virtiofs.text} on line {virtiofs.entry.line}" if virtiofs else "virtiofs is not set"
+        rejected = evaluation.occurrences.get("wsl2.virtiofs", []) if virtiofs is None else []
+        if virtiofs is not None:
+            where = f"virtiofs={virtiofs.text} on line {virtiofs.entry.line}"
+        elif rejected:  # the invalid-value finding says why WSL drops it; this says what follows
+            where = f"virtiofs={visible(rejected[-1].value)} on line {rejected[-1].line} is not a value WSL accepts"
+        else:
+            where = "virtiofs is not set"
         return [
             Finding.make(
                 "virtiofs-disabled",
                 f"{where}: Windows drives use the slow 9p path (virtiofs is opt-in, default false)",
                 commandline.ours("set", "wsl2.virtiofs", "true"),
                 key="wsl2.virtiofs",
-                line=virtiofs.entry.line if virtiofs else None,
+                line=virtiofs.entry.line if virtiofs else (rejected[-1].line if rejected else None),
             )
         ]
     found = []
@@ -108,14 +114,20 @@ def _virtiofs_on(evaluation: Evaluation) -> list[Finding]:
 
 
 def _gb(n: int) -> str:
-    return values.format_size(n) if n % (1 << 20) == 0 else f"{n} bytes"
+    return values.readable_size(n)
 
 
-def suggested_memory(host_memory: int | None) -> int:
-    """Half the host's RAM in whole GB (what WSL would pick), and never less than 2 GB."""
-    if host_memory is None:
-        return 4 << 30
-    return max(2 << 30, (host_memory // 2) >> 30 << 30)
+def suggested_memory(host_memory: int | None, floor: int = 0) -> int:
+    """Half the target's RAM in whole GB (what WSL would pick), never less than 2 GB; 4 GB when
+    the target's RAM is unknown or is not this machine's (hostinfo.target_memory). Raised to the
+    next whole GB above ``floor`` when it is not above it."""
+    from wslconfig_assistant.hostinfo import target_memory  # noqa: PLC0415
+
+    host = target_memory(host_memory)
+    size = 4 << 30 if host is None else max(2 << 30, (host // 2) >> 30 << 30)
+    if size <= floor:
+        size = (floor // (1 << 30) + 1) << 30
+    return size
 
 
 def _memory(evaluation: Evaluation, policy: Policy, host_memory: int | None) -> list[Finding]:
@@ -123,7 +135,7 @@ def _memory(evaluation: Evaluation, policy: Policy, host_memory: int | None) -> 
     explicit = setting.value if setting is not None and setting.value != 0 else None
     assert explicit is None or isinstance(explicit, int)  # noqa: S101 - sizes parse to int
     line = setting.entry.line if setting is not None else None
-    fix_value = values.format_size(suggested_memory(host_memory))
+    fix_value = values.format_size(suggested_memory(host_memory, policy.memory_floor))
     fix = commandline.ours("set", "wsl2.memory", fix_value)
     if explicit is not None:
         effective = max(explicit, _MIN_CLAMP)

@@ -30,7 +30,8 @@ def terminal_width(stream: object = None) -> int:
     try:
         fd = fileno() if fileno is not None else 1
         if os.isatty(fd):
-            return max(_MIN_WIDTH, os.get_terminal_size(fd).columns)
+            size = os.get_terminal_size(fd).columns
+            return max(_MIN_WIDTH, size) if size > 0 else DEFAULT_WIDTH  # 0: the terminal does not say
     except (OSError, ValueError):
         pass
     return DEFAULT_WIDTH

@@ -22,19 +22,27 @@ from wslconfig_assistant.reader import Entry
 from wslconfig_assistant.schema import KeySpec
 
 _KEY = re.compile(r"([A-Za-z][A-Za-z0-9]*)\.([A-Za-z][A-Za-z0-9]*)")
+_BARE = re.compile(r"[A-Za-z][A-Za-z0-9]*")  # a key name without its section: `set virtiofs true`
 
 # Settings WSL changes as a side effect of another key: an invalid DNS tunneling
 # address switches DNS tunneling off, so fixing the address may switch it on again.
 _SIDE_EFFECTS = {"experimental.dnstunnelingipaddress": frozenset({"wsl2.dnstunneling"})}
 
 
-def resolve_key(key: str, *, allow_unknown: bool = False, for_removal: bool = False) -> KeySpec:
+def resolve_key(key: str, *, allow_unknown: bool = False, for_removal: bool = False,
+                unknown_hint: str | None = None) -> KeySpec:
     """The schema entry for a ``section.key`` argument (case-insensitive).
 
     ``for_removal`` accepts any well-formed name, so `unset` can delete lines that
-    WSL ignores (an unknown key, or a known key in the wrong section).
+    WSL ignores (an unknown key, or a known key in the wrong section). ``unknown_hint``:
+    how the caller lets an unknown key through (only `set` has --allow-unknown).
     """
     m = _KEY.fullmatch(key)
+    homes = schema.by_key_name(key) if m is None and _BARE.fullmatch(key) else []
+    if homes:
+        names = " or ".join(spec.name for spec in homes)
+        raise UsageError(f"{_shown_key(key)} names no section: WSL reads it as {names}",
+                         fix=f"write the section too: {homes[0].name}")
     if m is None:
         raise UsageError(
             f"{_shown_key(key)} is not a key name: write section.key with letters and digits only",
@@ -56,8 +64,8 @@ def resolve_key(key: str, *, allow_unknown: bool = False, for_removal: bool = Fa
     guess = schema.suggest(key)
     raise UsageError(
         f"WSL does not read a key named {key if len(key) <= 60 else _shown_key(key)}",
-        fix=(f"did you mean {guess}? " if guess else "")
-        + "(pass --allow-unknown to write a key this tool does not know)",
+        fix=" ".join(part for part in (f"did you mean {guess}?" if guess else "check the spelling against "
+                                       f"`{commandline.ours('show', '--all')}`", unknown_hint) if part),
     )
 
 
@@ -123,10 +131,11 @@ class ConfigDocument:
         where = str(self.path) if self.path else ".wslconfig"
         if not self.file.lossless or self.file.needs_repair:
             problem = self.file.problem
+            # The problem's message names the encoding itself, most often: say it once.
+            why = self.file.label if problem is None else (
+                problem.message if self.file.label in problem.message else f"{self.file.label}: {problem.message}")
             raise ConfigUnreadableError(
-                f"{where}: refusing to edit a file WSL cannot read as written ({self.file.label}"
-                + (f": {problem.message}" if problem else "")
-                + "); nothing was written",
+                f"{where}: refusing to edit a file WSL cannot read as written ({why}); nothing was written",
                 fix=_repair_fix(),
             )
 

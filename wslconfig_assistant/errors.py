@@ -61,3 +61,12 @@ class WriteRefusedError(AssistantError):
 
 class ConcurrentEditError(WriteRefusedError):
     """The file changed between our read and our write."""
+
+
+class InterruptedAfterWrite(KeyboardInterrupt):
+    """Ctrl-C after a write of this run: ``written`` says exactly what was written (and how to undo
+    it), so the interrupt report does not claim that nothing was."""
+
+    def __init__(self, written: str) -> None:
+        super().__init__(written)
+        self.written = written

@@ -118,5 +118,9 @@ class Finding(NamedTuple):
 def sort_key(finding: Finding) -> tuple[int, int, str, str, str, str]:
     """Findings read top to bottom: by line, file-wide ones (no line) first. The tail breaks
     every tie (two `invalid-line` on one line), so any discovery order gives one list."""
-    return (finding.line or 0, 0 if finding.severity == "error" else 1, finding.code, finding.key or "",
-            finding.message, finding.fix)
+    return (finding.line or 0, 0 if finding.severity == "error" else 1, _ORDER_AS.get(finding.code, finding.code),
+            finding.key or "", finding.message, finding.fix)
+
+
+# The version gates in the order `versions` lists them (WSL, kernel, DeviceHost), everywhere.
+_ORDER_AS = {"devicehost-too-old": "kernel-too-old~"}

@@ -32,6 +32,18 @@ def host_memory() -> tuple[int | None, str]:
     return _proc_meminfo(), "/proc/meminfo"
 
 
+def target_memory(host: int | None) -> int | None:
+    """``host`` when this machine is the one whose WSL will read the file, else None, so that a
+    suggested size does not depend on the machine running a check. The target is this machine
+    on Windows outside CI; it is not a CI agent (CI, TF_BUILD) nor a Linux machine (not a WSL
+    host at all); the WSLCONFIG_ASSISTANT_HOST_MEMORY override names the target's RAM anywhere."""
+    if os.environ.get(HOST_MEMORY_ENV):
+        return host
+    if sys.platform != "win32" or os.environ.get("CI") or os.environ.get("TF_BUILD"):
+        return None
+    return host
+
+
 def running_inside_wsl() -> bool:
     try:
         with open("/proc/sys/kernel/osrelease", encoding="ascii", errors="replace") as fh:

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
 
 from wslconfig_assistant import __version__, commandline
-from wslconfig_assistant.errors import AssistantError, ExitCode, UsageError
+from wslconfig_assistant.errors import AssistantError, ExitCode, InterruptedAfterWrite, UsageError
 
 PROG = commandline.PROG
 
@@ -24,7 +24,7 @@ EXAMPLES = {
     "repair": "wslconfig-assistant repair --dry-run\n  wslconfig-assistant repair",
     "validate": "wslconfig-assistant validate\n"
     "  wslconfig-assistant validate --offline --format github --strict\n"
-    "  wslconfig-assistant validate --wsl-version-file wsl-version.txt --format junit",
+    "  wslconfig-assistant validate --wsl-version-file wsl.txt --format junit",
     "versions": "wslconfig-assistant versions\n  wslconfig-assistant versions --running-kernel --json",
     "verify": "wsl --shutdown; wslconfig-assistant verify\n  wslconfig-assistant verify --bench",
     "bench": "wslconfig-assistant bench\n  wslconfig-assistant bench --distro Ubuntu --files 5000 --json",
@@ -35,7 +35,7 @@ EXAMPLES = {
     "setup": "wslconfig-assistant setup\n  wslconfig-assistant            # the same, on a terminal",
     "apply": "wslconfig-assistant apply --dry-run\n"
     "  wslconfig-assistant apply --shutdown\n"
-    "  wslconfig-assistant apply --policy team.toml --set wsl2.networkingMode=Mirrored --json",
+    "  wslconfig-assistant apply --policy team.toml --set wsl2.swap=0 --json",
     "policy": "wslconfig-assistant policy init\n  wslconfig-assistant policy init team.toml",
     "dsc": "'{\"memory\": \"8GB\"}' | wslconfig-assistant dsc test\n"
     "  dsc resource set -r WslconfigAssistant/WslConfig --input '{\"updateWsl\": true}'",
@@ -47,10 +47,10 @@ EXAMPLES = {
 SUB_EXAMPLES = {
     ("policy", "init"): "wslconfig-assistant policy init team.toml",
     ("dsc", "get"): "'{}' | wslconfig-assistant dsc get",
-    ("dsc", "test"): "'{\"memory\": \"8GB\", \"policy\": \"C:\\\\it\\\\team.toml\"}' | wslconfig-assistant dsc test",
+    ("dsc", "test"): "'{\"memory\": \"8GB\", \"policy\": \"team.toml\"}' | wslconfig-assistant dsc test",
     ("dsc", "set"): "'{\"memory\": \"8GB\", \"updateWsl\": true}' | wslconfig-assistant dsc set",
-    ("dsc", "manifest"): "wslconfig-assistant dsc manifest --output "
-    "(Split-Path (Get-Command wslconfig-assistant).Source)",
+    ("dsc", "manifest"): "$dir = Split-Path (Get-Command wslconfig-assistant).Source\n"
+    "  wslconfig-assistant dsc manifest --output $dir",
 }
 
 
@@ -70,9 +70,24 @@ def _formatter(prog: str) -> argparse.HelpFormatter:
     return argparse.HelpFormatter(prog, width=_width())
 
 
+class _LinesFormatter(argparse.RawDescriptionHelpFormatter):
+    """Keeps the line breaks of a description and of the examples in the epilog, and wraps each
+    line to the width (a one-line description of 135 columns did not fit 80)."""
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        import textwrap  # noqa: PLC0415 - only for --help
+
+        lines = []
+        for line in text.splitlines():
+            lead = indent + line[: len(line) - len(line.lstrip(" "))]
+            more = "  " if lead != indent else ""  # an example's continuation stands out; prose does not
+            lines.extend(textwrap.wrap(line.strip(), width, initial_indent=lead, subsequent_indent=lead + more,
+                                       break_long_words=False, break_on_hyphens=False) or [""])
+        return "\n".join(lines)
+
+
 def _raw_formatter(prog: str) -> argparse.HelpFormatter:
-    # Keeps the examples in the epilog as written.
-    return argparse.RawDescriptionHelpFormatter(prog, width=_width())
+    return _LinesFormatter(prog, width=_width())
 
 
 class _Parser(argparse.ArgumentParser):
@@ -149,7 +164,8 @@ def _policy_option(p: argparse.ArgumentParser) -> None:
 def _validate(add: Adder) -> None:
     p = add("validate", "read-only compliance check for CI: never writes, never starts the WSL VM")
     p.add_argument("--offline", action="store_true", help="configuration checks only: run no wsl.exe")
-    p.add_argument("--format", choices=("text", "json", "junit", "github"), default="text")
+    p.add_argument("--format", choices=("text", "json", "junit", "github"), default="text",
+                   help="text for people (default), json, junit (Azure Pipelines, GitLab) or github (annotations)")
     p.add_argument("--strict", action="store_true", help="treat every warning as an error")
     _version_file(p)
     _policy_option(p)
@@ -544,6 +560,9 @@ def _main(argv: Sequence[str] | None) -> int:
     except AssistantError as exc:
         _report_error(exc, json_mode, command, _config_in(argv), _report_format(argv, command))
         return exc.exit_code
+    except InterruptedAfterWrite as exc:
+        sys.stderr.write(f"{PROG}: interrupted; {exc.written}\n")
+        return ExitCode.INTERRUPTED
     except KeyboardInterrupt:
         return _interrupted()
     except Exception:

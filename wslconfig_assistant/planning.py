@@ -29,7 +29,7 @@ from wslconfig_assistant.checks import suggested_memory
 from wslconfig_assistant.document import Change, ConfigDocument, DecodingWouldChangeError, resolve_key
 from wslconfig_assistant.errors import UsageError
 from wslconfig_assistant.findings import visible
-from wslconfig_assistant.policy import GIB, SWIOTLB_MIN_MEMORY, Policy
+from wslconfig_assistant.policy import SWIOTLB_MIN_MEMORY, Policy
 from wslconfig_assistant.reader import Entry
 from wslconfig_assistant.schema import KeySpec
 
@@ -239,10 +239,7 @@ def _effective_memory(configured: int, host_memory: int | None) -> int | None:
 
 def _target(policy: Policy, host_memory: int | None) -> int:
     """checks.suggested_memory, raised to the next whole GB above the floor when it is not above it."""
-    target = suggested_memory(host_memory)
-    if target <= policy.memory_floor:
-        target = (policy.memory_floor // GIB + 1) * GIB
-    return target
+    return suggested_memory(host_memory, policy.memory_floor)
 
 
 def _memory_want(doc: ConfigDocument, policy: Policy, host_memory: int | None) -> Want | None:

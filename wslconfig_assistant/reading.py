@@ -82,9 +82,14 @@ def _held_open(exc: OSError) -> bool:
 
 
 def is_a_folder(shown: str) -> ConfigUnreadableError:
+    from wslconfig_assistant import commandline  # noqa: PLC0415
+
+    # Most often the folder meant the .wslconfig in it (--config %USERPROFILE%).
+    folder = commandline.invocation().config or shown
+    inside = commandline.quote(os.path.join(folder, ".wslconfig"), commandline.current_shell())
     return ConfigUnreadableError(
         f"{shown} is a folder, not a file; nothing was read or written",
-        fix="move or rename that folder: .wslconfig must be a plain text file",
+        fix=f"name the file in it: --config {inside}",
     )
 
 

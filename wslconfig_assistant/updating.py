@@ -21,6 +21,25 @@ SHUTDOWN_WARNING = (
 )
 
 
+# The outcome kinds (update.UpdateKind, stable in JSON) as people read them in a summary line.
+KIND_TEXT = {
+    "updated": "updated",
+    "already-latest": "found nothing newer",
+    "reboot-required": "needs a Windows restart",
+    "needs-elevation": "needs an elevated terminal (Administrator)",
+    "network": "could not download",
+    "busy": "waits for another installation",
+    "not-applied": "ran, but installed nothing",
+    "inbox": "cannot update the inbox wsl.exe",
+    "other": "failed",
+    "timed-out": "timed out",
+}
+
+
+def kind_text(kind: str) -> str:
+    return KIND_TEXT.get(kind, kind.replace("-", " "))
+
+
 class UpdateReport(NamedTuple):
     outcome: UpdateOutcome
     before: VersionReport

@@ -21,6 +21,7 @@ __all__ = [
     "parse_ports",
     "parse_size",
     "quote_value",
+    "readable_size",
     "wsl_cstring",
     "wsl_string",
 ]
@@ -237,6 +238,14 @@ def format_size(n: int) -> str:
         if n % factor == 0:
             return f"{n // factor}{suffix}"
     return f"{n}B"
+
+
+def readable_size(n: int) -> str:
+    """A size for people: exact when it is whole MB (``8GB``, ``6144MB`` stays ``6GB``), else in GB
+    with one decimal (a host's RAM, 25275551744 bytes, is ``23.5GB``, not ``24683156KB``)."""
+    if n % (1 << 20) == 0:
+        return format_size(n)
+    return f"{n / (1 << 30):.1f}GB"
 
 
 def parse_enum(s: str, choices: tuple[str, ...]) -> str:

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from wslconfig_assistant import commandline, output, planning
 from wslconfig_assistant.commands.context import Context
-from wslconfig_assistant.errors import AssistantError, ExitCode, WslError
+from wslconfig_assistant.errors import AssistantError, ExitCode, InterruptedAfterWrite, WslError
 from wslconfig_assistant.findings import Finding, sort_key
 from wslconfig_assistant.gates import gate_line
 from wslconfig_assistant.hostinfo import host_memory
@@ -116,8 +116,13 @@ def run_apply(ctx: Context, *, policy: Policy = DEFAULT, memory: str | None = No
         if plan.repair is not None:
             con.print(f"repaired: {plan.repair.summary()}")
         con.print(con.paint(f"written: {ctx.config}", "ok"))
-    steps = _wsl_steps(ctx, policy, plan, dry_run=False, allow_update=not no_update,
-                       want_shutdown=shutdown, timeout=update_timeout)
+    try:
+        steps = _wsl_steps(ctx, policy, plan, dry_run=False, allow_update=not no_update,
+                           want_shutdown=shutdown, timeout=update_timeout)
+    except KeyboardInterrupt as exc:
+        if plan.changed:
+            raise InterruptedAfterWrite(_written_text(ctx, backup)) from exc
+        raise
     findings = plan.after.findings(policy, host) + steps.gate_findings
     if steps.needs_restart(plan.changed) and not steps.shutdown:
         findings.append(_restart_finding(steps))
@@ -139,6 +144,14 @@ def update_runs(policy: Policy, reasons: list[str], *, no_update: bool) -> bool:
     if no_update or policy.update_run == "never":
         return False
     return policy.update_run == "always" or bool(reasons)
+
+
+def _written_text(ctx: Context, backup: Backup | None) -> str:
+    """What an interrupt after the write leaves: the edits are in the file, the update may be half-run."""
+    undo = (f"backup {backup.id}; undo: {commandline.ours('restore', backup.id)}" if backup is not None
+            else "there was no file before")
+    return (f"{ctx.config} was written before the interrupt ({undo}); the WSL update or restart did not "
+            f"finish: check with `{commandline.wsl('--version')}`, or run the same apply again")
 
 
 def _exit_code(findings: list[Finding], steps: WslSteps) -> int:
@@ -534,4 +547,6 @@ def _wsl_line(steps: WslSteps) -> str:
         return f"updated {report.before.wsl} -> {after}"
     if report.outcome.kind == "already-latest":
         return f"{after}: already the newest release (wsl --update checked)"
-    return f"update {report.outcome.kind}: still {after}"
+    from wslconfig_assistant.updating import kind_text  # noqa: PLC0415
+
+    return f"the update {kind_text(report.outcome.kind)}: still {after}"

@@ -9,8 +9,10 @@ from wslconfig_assistant.commands.context import Context
 def backups(ctx: Context) -> int:
     from pathlib import Path  # noqa: PLC0415
 
+    from wslconfig_assistant.reading import read_current  # noqa: PLC0415
     from wslconfig_assistant.safewrite import backup_dir, list_backups  # noqa: PLC0415
 
+    read_current(ctx.config)  # a folder or a device is exit 3 here too, as for every other command
     config = Path(ctx.config)
     found = list_backups(config)
     if ctx.json:
@@ -28,7 +30,7 @@ def backups(ctx: Context) -> int:
     con.print(f"backups of {ctx.config}, oldest first (in {backup_dir(config)}):")
     for b in found:
         con.print(f"  {b.id}  {b.created:%Y-%m-%d %H:%M:%S} UTC  {b.size:>6} bytes  sha256 {b.sha256[:12]}")
-    con.print("restore one with: wslconfig-assistant restore [ID]   (newest when no ID)")
+    con.print(f"restore one with: {commandline.ours('restore', 'ID')}   (the newest without an ID)")
     return 0
 
 

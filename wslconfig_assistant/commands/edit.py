@@ -52,7 +52,8 @@ def display_value(setting: Setting) -> str:
 
 
 def set_key(ctx: Context, key: str, value: str, *, allow_unknown: bool = False, dry_run: bool = False) -> int:
-    spec = resolve_key(key, allow_unknown=allow_unknown)
+    spec = resolve_key(key, allow_unknown=allow_unknown,
+                       unknown_hint="(pass --allow-unknown to write a key this tool does not know)")
     with ctx.write_lock(dry_run=dry_run):  # read, edit and write as one: a concurrent writer goes first or after
         doc = ctx.load()
         edited, change = doc.with_value(spec, value)

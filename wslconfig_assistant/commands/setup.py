@@ -210,7 +210,7 @@ def _show_state(screen: Screen, ctx: Context, doc: ConfigDocument, *, policy: Po
     screen.say("wslconfig-assistant setup", "bold")
     screen.say(f"File: {ctx.config}" + ("" if doc.exists else "  (not there yet: WSL uses its defaults)"))
     if host is not None:
-        screen.say(f"This PC has {values.format_size(host)} of RAM.", "dim")
+        screen.say(f"This PC has {values.readable_size(host)} of RAM.", "dim")
     findings = sorted(doc.findings(policy, host), key=sort_key)
     screen.heading("What WSL makes of the file today")
     if not findings:
@@ -377,9 +377,10 @@ def _ask_memory(screen: Screen, prompter: Prompter, doc: ConfigDocument, *, poli
     if not prompter.confirm(Q_MEMORY, default=True):
         declined.append("more memory")
         return []
-    half = f"half of this PC's {values.format_size(host)}" if host is not None else "a safe guess"
-    screen.say(f"  Suggested: {target} ({half}). WSL's size grammar: a whole number", "dim")
-    screen.say("  and an upper-case unit, no space: 8GB, 12GB, 6144MB.", "dim")
+    half = f"half of this PC's {values.readable_size(host)}, in whole GB" if host is not None else "a safe guess"
+    screen.say(f"  Suggested: {target} ({half}).", "dim")
+    screen.say("  WSL's size grammar: a whole number and an upper-case unit, no space:", "dim")
+    screen.say("  8GB, 12GB, 6144MB.", "dim")
 
     def check(text: str) -> str | None:
         return _memory_problem(doc, policy, host, text, target)
@@ -578,7 +579,9 @@ def _wsl_text(versions: Versions, outcome: Outcome) -> str:
         return f"updated {report.before.wsl} -> {after}"
     if report.outcome.kind == "already-latest":
         return f"{after}: already the newest release (wsl --update checked)"
-    return f"update {report.outcome.kind}: still {after}"
+    from wslconfig_assistant.updating import kind_text  # noqa: PLC0415
+
+    return f"the update {kind_text(report.outcome.kind)}: still {after}"
 
 
 def _todo(policy: Policy, answers: Answers, versions: Versions, outcome: Outcome,

@@ -7,6 +7,7 @@ from wslconfig_assistant.commands.context import Context
 from wslconfig_assistant.document import ConfigDocument
 from wslconfig_assistant.effective import Setting
 from wslconfig_assistant.encoding import dominant_newline
+from wslconfig_assistant.errors import ExitCode
 from wslconfig_assistant.findings import visible
 
 # The keys that decide the fast path: shown with their defaults when the file is silent.
@@ -17,8 +18,11 @@ KEYS_THAT_MATTER = (
 
 
 def show(ctx: Context, *, all_keys: bool = False) -> int:
+    """Exit 1 when WSL drops or ignores something the file says (an error finding), as validate
+    and get do for what they check; 0 otherwise, warnings included."""
     doc = ctx.load()
     findings = sorted(doc.evaluation.findings, key=lambda f: (f.line or 0, f.code))
+    code = ExitCode.NOT_COMPLIANT if any(f.severity == "error" for f in findings) else ExitCode.OK
     shown_keys = [spec.name for spec in schema.KEYS] if all_keys else list(KEYS_THAT_MATTER)
     defaults = {
         spec.id: spec.default
@@ -28,12 +32,12 @@ def show(ctx: Context, *, all_keys: bool = False) -> int:
     if ctx.json:
         output.print_json(
             output.envelope(
-                "show", 0, str(ctx.config), findings,
+                "show", code, str(ctx.config), findings,
                 values=doc.values_json(), defaults=defaults,
                 file={"exists": doc.exists, "encoding": doc.file.label, "bytes": len(doc.to_bytes())},
             )
         )
-        return 0
+        return code
     con = ctx.console
     con.print(con.paint(str(ctx.config), "bold") + f"  ({_describe_file(doc)})")
     if doc.settings:
@@ -54,7 +58,7 @@ def show(ctx: Context, *, all_keys: bool = False) -> int:
         con.print("Problems WSL would warn about, or silently get wrong:")
         for line in output.finding_lines(con, str(ctx.config), findings):
             con.print("  " + line)
-    return 0
+    return code
 
 
 def _describe_file(doc: ConfigDocument) -> str:
@@ -65,13 +69,24 @@ def _describe_file(doc: ConfigDocument) -> str:
     return f"{doc.file.label}, {eol}, {len(doc.to_bytes())} bytes"
 
 
+# What 0 means for the sizes where it is not simply no bytes (WSL's source, research/).
+_ZERO_MEANS = {
+    "wsl2.memory": "0 = WSL's default: half the host's RAM",
+    "wsl2.swap": "0 = no swap file",
+    "experimental.swiotlb": "0 = automatic (64MB with virtiofs)",
+}
+
+
 def _describe(setting: Setting) -> str:
     # The file's own characters go to a terminal: escape controls (ESC sequences, RTL overrides).
     text = visible(setting.text)
     line = f"line {setting.entry.line}"
     if setting.spec.type == "size" and isinstance(setting.value, int):
-        exact = values.format_size(setting.value) if setting.value else "0 (default)"
-        return f"{text}  ({exact} = {setting.value} bytes; {line})"
+        if setting.value == 0:
+            return f"{text}  ({_ZERO_MEANS.get(setting.spec.id, '0 bytes')}; {line})"
+        exact = values.format_size(setting.value)
+        same = f"{setting.value} bytes" if exact == text else f"{exact} = {setting.value} bytes"
+        return f"{text}  ({same}; {line})"
     if setting.spec.type in ("path", "string") and setting.text != setting.value:
         return f"{setting.value!r}  (written {text}; {line})"
     if setting.text != str(setting.value).lower() and setting.spec.type == "bool":
