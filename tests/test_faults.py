@@ -323,7 +323,7 @@ def test_folder_where_the_file_should_be(tmp_path: Path) -> None:
         result = run_cli("--config", config, *args)
         assert result.returncode == 3, (args, result.stderr)
         assert f"{config} is a folder, not a file; nothing was read or written" in result.stderr
-        assert "fix: move or rename that folder" in result.stderr
+        assert f"fix: name the file in it: --config {config / '.wslconfig'}" in result.stderr
         no_traceback(result)
     assert sorted(p.name for p in config.iterdir()) == ["inside.txt"]
     assert (config / "inside.txt").read_bytes() == b"mine"
