@@ -301,3 +301,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             reason = "POSIX only"
         if reason is not None:
             item.add_marker(pytest.mark.skip(reason=f"not on Windows: {reason}"))
+
+
+@pytest.fixture(autouse=True)
+def _fresh_invocation() -> None:
+    """In-process tests start with no remembered --config/--wsl-exe/--policy (commandline.py keeps
+    the running command's; a test that ran main() in this worker must not leak its options)."""
+    from wslconfig_assistant import commandline
+
+    commandline.remember(commandline.Invocation())

@@ -244,7 +244,7 @@ def test_set_refuses_what_wsl_rejects(key: str, value: str, what: str) -> None:
     ("key", "hint"),
     [
         ("wsl2.memory=1", "section.key"),
-        ("memory", "section.key"),
+        ("memory", "write the section too: wsl2.memory"),
         ("wsl2.mem_ory", "section.key"),
         ("wsl2.memroy", "did you mean wsl2.memory"),
         ("experimental.memory", "use wsl2.memory"),

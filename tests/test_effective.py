@@ -550,7 +550,7 @@ def test_virtiofs_not_set_or_false() -> None:
     assert policy_codes("[wsl2]\nmemory=8GB\n") == [("virtiofs-disabled", None)]
     assert policy_codes("[wsl2]\nvirtiofs=false\n") == [("virtiofs-disabled", 2)]
     # An invalid value leaves the default (false).
-    assert policy_codes("[wsl2]\nvirtiofs=yes\n") == [("virtiofs-disabled", None)]
+    assert policy_codes("[wsl2]\nvirtiofs=yes\n") == [("virtiofs-disabled", 2)]  # the line WSL rejects
 
 
 def test_virtiofs_overridden_by_virtio_false_or_safe_mode() -> None:

@@ -375,6 +375,9 @@ def test_exit_codes_as_windows_reports_them(fake_windows: FakeWindows) -> None:
     assert wslexe.format_exit_code(-5) == "-5"  # no signals on Windows: a negative code is just a number
     assert wslexe.format_exit_code(0xFFFFFFFF) == "-1 (4294967295)"  # wsl.exe's -1 as an unsigned DWORD
     assert wslexe.format_exit_code(0xC0000005) == "0xC0000005"  # an NTSTATUS (access violation)
+    # The command as the user types it in PowerShell (commandline.py): `&` before the quoted program (12.11)
+    assert wslexe.format_command(["C:\\Program Files\\WSL\\wsl.exe", "--update"]) == \
+        "& 'C:\\Program Files\\WSL\\wsl.exe' --update"
 
 
 # -- verify's restart link after the host slept (verify.py, vmboot.py; 12.10) -----------------

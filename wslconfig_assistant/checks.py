@@ -12,11 +12,14 @@ from wslconfig_assistant.policy import SWIOTLB_MIN_MEMORY, Policy
 _MIN_CLAMP = 256 << 20  # WSL raises an explicit memory below 256 MB to 256 MB, silently
 
 
-def config_checks(evaluation: Evaluation, policy: Policy, host_memory: int | None) -> list[Finding]:
+def config_checks(evaluation: Evaluation, policy: Policy, host_memory: int | None, *,
+                  suggest_from_host: bool = True) -> list[Finding]:
+    """``suggest_from_host``: False when this machine is not the one whose WSL reads the file (a CI
+    agent): the memory fix then suggests a size that does not depend on it (hostinfo.host_is_target)."""
     findings: list[Finding] = []
     if policy.require_virtiofs:
         findings.extend(_virtiofs(evaluation))
-    findings.extend(_memory(evaluation, policy, host_memory))
+    findings.extend(_memory(evaluation, policy, host_memory, suggest_from_host))
     findings.extend(_required(evaluation, policy))
     return findings
 
@@ -119,23 +122,20 @@ def _gb(n: int) -> str:
 
 def suggested_memory(host_memory: int | None, floor: int = 0) -> int:
     """Half the target's RAM in whole GB (what WSL would pick), never less than 2 GB; 4 GB when
-    the target's RAM is unknown or is not this machine's (hostinfo.target_memory). Raised to the
-    next whole GB above ``floor`` when it is not above it."""
-    from wslconfig_assistant.hostinfo import target_memory  # noqa: PLC0415
-
-    host = target_memory(host_memory)
+    the target's RAM is unknown. Raised to the next whole GB above ``floor`` when it is not above it."""
+    host = host_memory
     size = 4 << 30 if host is None else max(2 << 30, (host // 2) >> 30 << 30)
     if size <= floor:
         size = (floor // (1 << 30) + 1) << 30
     return size
 
 
-def _memory(evaluation: Evaluation, policy: Policy, host_memory: int | None) -> list[Finding]:
+def _memory(evaluation: Evaluation, policy: Policy, host_memory: int | None, suggest_from_host: bool) -> list[Finding]:
     setting = evaluation.settings.get("wsl2.memory")
     explicit = setting.value if setting is not None and setting.value != 0 else None
     assert explicit is None or isinstance(explicit, int)  # noqa: S101 - sizes parse to int
     line = setting.entry.line if setting is not None else None
-    fix_value = values.format_size(suggested_memory(host_memory, policy.memory_floor))
+    fix_value = values.format_size(suggested_memory(host_memory if suggest_from_host else None, policy.memory_floor))
     fix = commandline.ours("set", "wsl2.memory", fix_value)
     if explicit is not None:
         effective = max(explicit, _MIN_CLAMP)

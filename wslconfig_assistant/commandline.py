@@ -104,11 +104,12 @@ def printed_in(text: str) -> list[tuple[int, int]]:
     """Where the commands rendered so far appear in ``text``: (start, end) spans, in order,
     not overlapping (the longest wins)."""
     spans: list[tuple[int, int]] = []
-    for command in sorted((c for c in _rendered if c in text), key=len, reverse=True):
+    for command in sorted((c for c in _rendered if " " in c and c in text), key=len, reverse=True):
         at = text.find(command)
         while at >= 0:
             end = at + len(command)
-            if all(end <= s or at >= e for s, e in spans):
+            whole = (at == 0 or not text[at - 1].isalnum()) and (end == len(text) or not text[end].isalnum())
+            if whole and all(end <= s or at >= e for s, e in spans):
                 spans.append((at, end))
             at = text.find(command, end)
     return sorted(spans)

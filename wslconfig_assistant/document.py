@@ -108,12 +108,12 @@ class ConfigDocument:
     def settings(self) -> dict[str, Setting]:
         return self.evaluation.settings
 
-    def findings(self, policy: Policy, host_memory: int | None) -> list[Finding]:
+    def findings(self, policy: Policy, host_memory: int | None, *, suggest_from_host: bool = True) -> list[Finding]:
         found = list(self.evaluation.findings)
-        if self.file.wsl_text is not None:
-            found.extend(config_checks(self.evaluation, policy, host_memory))
-        else:  # WSL cannot open the file: it runs on defaults, which the checks judge
-            found.extend(config_checks(evaluate(new_file(), reader.parse("")), policy, host_memory))
+        evaluation = self.evaluation
+        if self.file.wsl_text is None:  # WSL cannot open the file: it runs on defaults, which the checks judge
+            evaluation = evaluate(new_file(), reader.parse(""))
+        found.extend(config_checks(evaluation, policy, host_memory, suggest_from_host=suggest_from_host))
         if policy.strict:
             found = [f.escalated() for f in found]
         return sorted(found, key=sort_key)

@@ -32,16 +32,14 @@ def host_memory() -> tuple[int | None, str]:
     return _proc_meminfo(), "/proc/meminfo"
 
 
-def target_memory(host: int | None) -> int | None:
-    """``host`` when this machine is the one whose WSL will read the file, else None, so that a
-    suggested size does not depend on the machine running a check. The target is this machine
-    on Windows outside CI; it is not a CI agent (CI, TF_BUILD) nor a Linux machine (not a WSL
-    host at all); the WSLCONFIG_ASSISTANT_HOST_MEMORY override names the target's RAM anywhere."""
+def host_is_target() -> bool:
+    """Whether this machine's WSL is the one that reads the file a check judges, so that a
+    suggested size may depend on its RAM. Yes on Windows outside CI; no on a CI agent (CI,
+    TF_BUILD) or off Windows (not a WSL host at all); the WSLCONFIG_ASSISTANT_HOST_MEMORY
+    override names the target's RAM anywhere."""
     if os.environ.get(HOST_MEMORY_ENV):
-        return host
-    if sys.platform != "win32" or os.environ.get("CI") or os.environ.get("TF_BUILD"):
-        return None
-    return host
+        return True
+    return sys.platform == "win32" and not os.environ.get("CI") and not os.environ.get("TF_BUILD")
 
 
 def running_inside_wsl() -> bool:

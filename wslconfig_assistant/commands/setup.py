@@ -599,14 +599,14 @@ def _todo(policy: Policy, answers: Answers, versions: Versions, outcome: Outcome
     if report is not None and not report.outcome.ok:
         add(report.outcome.fix)
     elif report is None and versions.reasons and versions.wsl is not None:
-        add("update WSL: wsl " + " ".join(planning.update_args(policy)))
+        add(f"update WSL: {commandline.wsl(*planning.update_args(policy))}")
     if report is not None and report.outcome.kind == "reboot-required":
         add("restart Windows: the update needs it")
     if (outcome.written or outcome.updated or versions.restart_pending) and not outcome.shutdown:
-        add("restart WSL so the changes take effect: wsl --shutdown")
+        add(f"restart WSL so the changes take effect: {commandline.wsl('--shutdown')}")
     for finding in findings:
         if finding.severity == "error" and finding.code not in _VERSION_CODES:
             add(finding.fix)
     if not todo and answers.declined:
-        add("run `wslconfig-assistant setup` again when you are ready")
+        add(f"run `{commandline.ours('setup')}` again when you are ready")
     return todo

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from wslconfig_assistant import output
 from wslconfig_assistant.commands.context import Context
 from wslconfig_assistant.errors import ExitCode
-from wslconfig_assistant.hostinfo import host_memory
+from wslconfig_assistant.hostinfo import host_is_target, host_memory
 from wslconfig_assistant.policy import DEFAULT, Policy
 
 if TYPE_CHECKING:
@@ -30,7 +30,8 @@ def validate(ctx: Context, *, offline: bool, fmt: str, strict: bool, policy: Pol
     memory, _source = host_memory()
     if strict:
         policy = policy._replace(strict=True)
-    findings = doc.findings(policy, memory)
+    # CI judges a file for another machine: its fixes must not depend on the agent's RAM.
+    findings = doc.findings(policy, memory, suggest_from_host=host_is_target())
     versions: dict[str, object] | None = None
     if not offline or version_file is not None:
         from wslconfig_assistant.commands.versions import collect, gates_json  # noqa: PLC0415
