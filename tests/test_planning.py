@@ -166,7 +166,7 @@ def test_required_key_finding_names_the_set_command() -> None:
     found = [f for f in doc("[wsl2]\nvirtiofs=true\n").findings(policy, HOST) if f.code == "required-key"]
     assert len(found) == 1
     assert found[0].severity == "error"
-    assert found[0].fix == "wslconfig-assistant set wsl2.kernel 'C:\\my kernel'"  # quoted for the shell (commandline.py)
+    assert found[0].fix == "wslconfig-assistant set wsl2.kernel 'C:\\my kernel'"  # quoted for bash
     assert "p.toml" in found[0].message
 
 

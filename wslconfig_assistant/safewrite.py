@@ -468,7 +468,7 @@ def _replace(tmp: Path, target: Path, shown: str, *, has_original: bool) -> None
             raise WriteRefusedError(
                 f"could not replace {shown}: Windows removed it but could not move the new content in "
                 f"({_os_error_text(again)}); its previous content is in the newest backup",
-                fix="run `wslconfig-assistant restore` to put the previous content back",
+                fix=f"run `{_restore_command()}` to put the previous content back",
             ) from again
 
 
@@ -782,3 +782,9 @@ def _verified_backup_bytes(backup: Backup) -> bytes:
             fix="restore another backup by giving its id",
         )
     return data
+
+
+def _restore_command() -> str:
+    from wslconfig_assistant.commandline import ours  # noqa: PLC0415 - only on this rare failure
+
+    return ours("restore")

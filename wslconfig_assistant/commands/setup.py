@@ -519,7 +519,7 @@ def _summary(screen: Screen, ctx: Context, doc: ConfigDocument, *, policy: Polic
         findings.append(Finding.make(
             "shutdown-required",
             "WSL reads .wslconfig and runs a new kernel only when its VM starts",
-            "wsl --shutdown   (running distros stop)",
+            commandline.wsl("--shutdown") + "   (running distros stop)",
         ))
     findings.sort(key=sort_key)
     error = outcome.error or versions.error
