@@ -561,7 +561,11 @@ def _main(argv: Sequence[str] | None) -> int:
         _report_error(exc, json_mode, command, _config_in(argv), _report_format(argv, command))
         return exc.exit_code
     except InterruptedAfterWrite as exc:
-        sys.stderr.write(f"{PROG}: interrupted; {exc.written}\n")
+        # apply knows more than _interrupted()'s generic record: what it wrote, the undo command and
+        # what did not finish ("nothing was half-written" would read as "nothing was written").
+        from wslconfig_assistant.output import escaped  # noqa: PLC0415
+
+        sys.stderr.write(f"{PROG}: interrupted; {escaped(exc.written)}\n")
         return ExitCode.INTERRUPTED
     except KeyboardInterrupt:
         return _interrupted()
