@@ -143,12 +143,17 @@ def parse_json_doc(result: CliResult) -> dict[str, Any]:
     return doc
 
 
-def run_in_pty(args: Sequence[str], env: Mapping[str, str], *, timeout: float = 60) -> tuple[int, bytes]:
+def run_in_pty(args: Sequence[str], env: Mapping[str, str], *, timeout: float = 60,
+               enter_when_idle: bool = False) -> tuple[int, bytes]:
     """Run the CLI with stdin and stdout on a pseudo-terminal (POSIX); its exit code and all it printed.
-    Skips the calling test where there are no pseudo-terminals (Windows)."""
+    Skips the calling test where there are no pseudo-terminals (Windows). ``enter_when_idle``: press
+    Enter whenever the program has printed nothing for a second (the wizard's defaults at every prompt).
+    A program still running at ``timeout`` is killed and the test fails with what it printed: a prompt
+    nobody answers must not hang the suite."""
     if WINDOWS:
         pytest.skip("a pseudo-terminal (pty) is POSIX-only")
     import pty
+    import select
 
     master, slave = pty.openpty()
     proc = subprocess.Popen([sys.executable, "-m", "wslconfig_assistant", *args], stdin=slave, stdout=slave,
@@ -156,15 +161,27 @@ def run_in_pty(args: Sequence[str], env: Mapping[str, str], *, timeout: float = 
     os.close(slave)
     chunks = []
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            data = os.read(master, 65536)
-        except OSError:  # EIO: the child closed the terminal
-            break
-        if not data:
-            break
-        chunks.append(data)
-    os.close(master)
+    try:
+        while (left := deadline - time.monotonic()) > 0:
+            ready, _, _ = select.select([master], [], [], min(left, 1.0))
+            if not ready:
+                if enter_when_idle and proc.poll() is None:
+                    os.write(master, b"\r")
+                continue
+            try:
+                data = os.read(master, 65536)
+            except OSError:  # EIO: the child closed the terminal
+                break
+            if not data:
+                break
+            chunks.append(data)
+        else:
+            proc.kill()
+            proc.wait()
+            pytest.fail(f"{list(args)} still ran after {timeout} s; it printed:\n"
+                        + b"".join(chunks).decode("utf-8", "replace")[-2000:])
+    finally:
+        os.close(master)
     return proc.wait(timeout=timeout), b"".join(chunks)
 
 

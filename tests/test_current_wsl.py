@@ -315,7 +315,7 @@ def test_the_wizard_shows_the_known_bugs(profile: Path, sim: str) -> None:
     env = cli_env({"WSLCONFIG_ASSISTANT_PROFILE": str(profile), "WSLCONFIG_ASSISTANT_WSL_EXE": sim,
                    "TERM": "xterm-256color", "PROMPT_TOOLKIT_NO_CPR": "1"})
     env.pop("CI", None)
-    code, printed = run_in_pty(["setup"], env)
+    code, printed = run_in_pty(["setup"], env, enter_when_idle=True)  # Enter at every prompt
     text = printed.decode("utf-8", "replace").replace("\r\n", "\n")
     assert code == 0, text
     assert "warning [known-issue]" in text
