@@ -321,9 +321,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 @pytest.fixture(autouse=True)
-def _fresh_invocation() -> None:
-    """In-process tests start with no remembered --config/--wsl-exe/--policy (commandline.py keeps
-    the running command's; a test that ran main() in this worker must not leak its options)."""
+def _fresh_invocation() -> Any:
+    """commandline remembers the running command's --config/--wsl-exe/--policy for one process; tests that
+    call main() in-process must not hand theirs to the next test (whose printed commands would carry them)."""
     from wslconfig_assistant import commandline
 
+    saved = commandline.invocation()
     commandline.remember(commandline.Invocation())
+    yield
+    commandline.remember(saved)

@@ -8,6 +8,7 @@ import json
 import shlex
 import stat
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -355,3 +356,150 @@ def test_no_drives_finding_only_when_virtiofs_is_the_goal(profile: Path, tmp_pat
     (profile / ".wslconfig").write_bytes(COMPLIANT + b"hostFileSystemAccess=false\r\n")
     result = run_cli("--config", profile / ".wslconfig", "validate", "--offline", "--json", "--policy", policy)
     assert "no-windows-drives" not in codes(doc_of(result))
+
+
+# -- 14.4 values and keys newer than the installed WSL ---------------------------------------------------
+
+@pytest.mark.parametrize(("wsl", "text", "found"), [
+    ("2.8.12.0", "networkingMode=Consomme", "a value WSL 2.8.12.0"),
+    ("2.9.0.0", "networkingMode=Consomme", None),  # the name exists from 2.9.0
+    ("2.8.12.0", "networkingMode=VirtioProxy", None),
+    ("2.9.4.0", "isolateDistroCgroup=false", "arrives in after 2.9.4"),
+    ("2.9.11.0", "isolateDistroCgroup=false", None),  # first release unconfirmed: undecided, so nothing said
+    ("2.8.8.0", "[experimental]\r\nswiotlb=128MB", "arrives in 2.8.9"),
+    ("2.9.4.0", "[experimental]\r\nvirtioFsAggregateShares=true", "arrives in after 2.9.4"),
+])
+def test_values_and_keys_newer_than_the_installed_wsl(profile: Path, sim: str, wsl: str, text: str,
+                                                      found: str | None) -> None:
+    (profile / ".wslconfig").write_bytes(COMPLIANT + text.encode() + b"\r\n")
+    state(profile, wsl_version=wsl)
+    result = cli(profile, sim, "validate", "--json")
+    doc = doc_of(result)
+    newer = [f for f in doc["findings"] if f["code"] == "too-new-for-wsl"]
+    if found is None:
+        assert newer == []
+        return
+    [finding_] = newer
+    assert finding_["severity"] == "warning"
+    assert found in finding_["message"]
+    assert finding_["line"] is not None
+
+
+def test_consomme_on_2_8_is_fixed_by_its_old_name_as_printed(profile: Path, sim: str) -> None:
+    (profile / ".wslconfig").write_bytes(COMPLIANT + b"networkingMode=Consomme\r\n")
+    state(profile, wsl_version="2.8.12.0")
+    found = finding(doc_of(cli(profile, sim, "versions", "--json")), "too-new-for-wsl")
+    assert "this WSL calls the same mode VirtioProxy" in found["message"]
+    argv = shlex.split(found["fix"])
+    assert argv[-3:] == ["set", "wsl2.networkingMode", "VirtioProxy"]
+    assert run_cli(*argv[1:], env={"WSLCONFIG_ASSISTANT_PROFILE": str(profile)}).returncode == 0
+    assert b"networkingMode=VirtioProxy\r\n" in (profile / ".wslconfig").read_bytes()
+    again = doc_of(cli(profile, sim, "versions", "--json"))
+    assert "too-new-for-wsl" not in codes(again)
+
+
+# -- 14.6 / 12.6 the registry's WSL version; the inbox wsl.exe is never run -------------------------------
+
+MSI = r"SOFTWARE\Microsoft\Windows\CurrentVersion\Lxss\MSI"
+
+
+def windows_machine(tmp_path: Path, *, msi_version: str | None) -> tuple[Any, dict[str, str]]:
+    """A fake Windows (tests/fakewin.py) whose System32\\wsl.exe is the inbox stub: it says "Press any key
+    to install" and waits, as the Windows image's wsl.exe does when WSL is not installed."""
+    import fakewin
+
+    from wslconfig_assistant import winapi
+
+    root = tmp_path / "Windows"
+    (root / "System32").mkdir(parents=True)
+    stub = root / "System32" / "wsl.exe"
+    stub.write_text("#!/bin/sh\necho 'Press any key to install Windows Subsystem for Linux.'\nsleep 30\n",
+                    encoding="utf-8")
+    stub.chmod(stub.stat().st_mode | stat.S_IXUSR)
+    (tmp_path / "ProgramFiles").mkdir()
+    (tmp_path / "LocalAppData").mkdir()
+    machine = fakewin.FakeWindows()
+    if msi_version is not None:
+        machine.set_registry(MSI, "Version", msi_version, winapi.REG_SZ)
+    env = {"SYSTEMROOT": str(root), "PROGRAMFILES": str(tmp_path / "ProgramFiles"),
+           "PROGRAMW6432": str(tmp_path / "ProgramFiles"), "LOCALAPPDATA": str(tmp_path / "LocalAppData"),
+           "PATH": "/usr/bin:/bin", "WSLCONFIG_ASSISTANT_WSL_TIMEOUT": "20", "PYTHONIOENCODING": "utf-8"}
+    return machine, env
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="the fake Windows runs on POSIX")
+@pytest.mark.parametrize("command", [["versions"], ["validate", "--json"], ["apply", "--json"], ["verify"]])
+def test_only_the_inbox_wsl_exe_is_told_at_once_and_never_run(tmp_path: Path, profile: Path,
+                                                              command: list[str]) -> None:
+    from conftest import run_cli_as_windows
+
+    machine, env = windows_machine(tmp_path, msi_version=None)
+    (profile / ".wslconfig").write_bytes(COMPLIANT)
+    started = time.monotonic()
+    result = run_cli_as_windows("--config", profile / ".wslconfig", *command, machine=machine, env=env)
+    assert time.monotonic() - started < 15  # not the stub's wait, not the 20 s timeout
+    assert result.returncode == 4, result.stderr
+    text = (result.stdout + result.stderr).decode("utf-8")
+    assert "WSL is not installed" in text
+    assert "Lxss" in text
+    assert "wsl --install" in text
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="the fake Windows runs on POSIX")
+@pytest.mark.parametrize("installed_by", ["registry", "folder", "store alias"])
+def test_an_installed_wsl_is_run(tmp_path: Path, profile: Path, installed_by: str) -> None:
+    """Any sign of an install lets the System32 wsl.exe run (here the simulator stands in for it)."""
+    from conftest import run_cli_as_windows, simulator_exe
+
+    machine, env = windows_machine(tmp_path, msi_version="2.9.4.0" if installed_by == "registry" else None)
+    stub = tmp_path / "Windows" / "System32" / "wsl.exe"
+    stub.unlink()
+    simulator_exe(stub.parent)  # System32/wsl.exe: the simulator
+    if installed_by == "folder":
+        (tmp_path / "ProgramFiles" / "WSL").mkdir()
+        (tmp_path / "ProgramFiles" / "WSL" / "wsl.exe").write_bytes(b"MZ")
+    if installed_by == "store alias":
+        (tmp_path / "LocalAppData" / "Microsoft" / "WindowsApps").mkdir(parents=True)
+        (tmp_path / "LocalAppData" / "Microsoft" / "WindowsApps" / "wsl.exe").write_bytes(b"")
+    state(profile, wsl_version="2.9.4.0")
+    (profile / ".wslconfig").write_bytes(COMPLIANT)
+    result = run_cli_as_windows("--config", profile / ".wslconfig", "versions", "--json", machine=machine,
+                                env={**env, "WSLCONFIG_ASSISTANT_PROFILE": str(profile)})
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["versions"]["wsl"]["version"] == "2.9.4.0"
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="the fake Windows runs on POSIX")
+@pytest.mark.parametrize(("version", "line", "finding_code"), [
+    ("2.9.4.0", "networkingMode=VirtioProxy", None),  # 2.9.x calls the mode Consomme
+    ("2.8.12.0", "networkingMode=Consomme", "too-new-for-wsl"),
+    ("2.9.4.0", "isolateDistroCgroup=true", "too-new-for-wsl"),
+])
+def test_show_uses_the_registry_version_without_running_wsl(tmp_path: Path, profile: Path, version: str,
+                                                            line: str, finding_code: str | None) -> None:
+    from conftest import run_cli_as_windows
+
+    machine, env = windows_machine(tmp_path, msi_version=version)  # System32\wsl.exe would hang: never run
+    (profile / ".wslconfig").write_bytes(COMPLIANT + line.encode() + b"\r\n")
+    text = run_cli_as_windows("--config", profile / ".wslconfig", "show", machine=machine, env=env)
+    assert text.returncode == 0
+    shown = text.stdout.decode("utf-8")
+    if line.endswith("VirtioProxy"):
+        assert f"[WSL {version} calls it Consomme]" in shown
+    doc = json.loads(run_cli_as_windows("--config", profile / ".wslconfig", "show", "--json", machine=machine,
+                                        env=env).stdout)
+    assert doc["wsl"] == {"version": version,
+                          "source": "HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Lxss\\MSI Version"}
+    assert (finding_code in codes(doc)) if finding_code else ("too-new-for-wsl" not in codes(doc))
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="the fake Windows runs on POSIX")
+@pytest.mark.parametrize("value", ["", "garbage", "2.x.x.x"])
+def test_a_registry_version_that_is_no_version_is_not_used(tmp_path: Path, profile: Path, value: str) -> None:
+    from conftest import run_cli_as_windows
+
+    machine, env = windows_machine(tmp_path, msi_version=value)
+    (profile / ".wslconfig").write_bytes(COMPLIANT)
+    doc = json.loads(run_cli_as_windows("--config", profile / ".wslconfig", "show", "--json", machine=machine,
+                                        env=env).stdout)
+    assert doc["wsl"] is None

@@ -45,6 +45,7 @@ WARNING_CODES = frozenset(
         "no-windows-drives",
         "stable-channel",
         "encoding-invalid-bytes",
+        "too-new-for-wsl",
     }
 )
 INFO_CODES = frozenset({"setting-ignored", "encoding-note"})

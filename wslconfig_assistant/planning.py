@@ -281,11 +281,12 @@ def version_gates(report: VersionReport, doc: ConfigDocument, policy: Policy,
     """The version gates from one `wsl --version` (the config's kernel= decides the kernel gate).
     ``kernel_warning``: the wsl.exe call that printed the service's kernel-patch warning."""
     from wslconfig_assistant.gates import GateFacts, evaluate_gates  # noqa: PLC0415
+    from wslconfig_assistant.versionaware import checks  # noqa: PLC0415
 
     facts = GateFacts(report.wsl, report.kernel, source, custom_kernel(doc), None, kernel_warning)
     gates, findings = evaluate_gates(facts, policy)
     stable = stable_channel_finding(policy, gates, custom=facts.custom_kernel is not None)
-    return gates, findings + ([stable] if stable is not None else [])
+    return gates, findings + ([stable] if stable is not None else []) + checks(doc.settings, report.wsl, source)
 
 
 # The stable channel (`wsl --update`; WinGet's Microsoft.WSL) carries only the 2.7 line today (2.7.12 to

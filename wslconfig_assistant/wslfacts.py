@@ -10,6 +10,7 @@ This is where call counts are decided (and reported in the README):
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING, TextIO
 
 from wslconfig_assistant.errors import WslError
@@ -30,6 +31,8 @@ class Wsl:
 
         self._wslexe = wslexe
         self.exe = wslexe.find_wsl_exe(explicit_exe)
+        if not explicit_exe and not os.environ.get(wslexe.EXE_ENV):
+            _refuse_the_inbox_stub(self.exe)
         # The service's kernel-patch warning, seen in the output of any call (servicewarnings.py):
         # the command of the call that carried it, None while no call did.
         self.kernel_patch_warning: str | None = None
@@ -70,6 +73,24 @@ class Wsl:
         """The command's output, or None when it failed (e.g. a file that does not exist)."""
         result = self.guest(*command)
         return None if result.failed else result.output
+
+
+def _refuse_the_inbox_stub(exe: str) -> None:
+    """On Windows with nothing that says WSL is installed (wslinstall.inbox_only), the System32 wsl.exe is
+    the inbox stub: it has no --version and can sit at "Press any key to install" until our timeout.
+    Say so at once, without running it (issue 12.6)."""
+    from wslconfig_assistant import wslinstall  # noqa: PLC0415
+
+    if not wslinstall.inbox_only():
+        return
+    from wslconfig_assistant.update import FIX_INBOX  # noqa: PLC0415
+    from wslconfig_assistant.wslversion import WslNotInstalledError  # noqa: PLC0415
+
+    raise WslNotInstalledError(
+        f"WSL is not installed: no {wslinstall.SHOWN_KEY} key, no %ProgramFiles%\\WSL, no Store app; {exe} is "
+        "the inbox wsl.exe of the Windows image, which can only offer to install WSL (not run)",
+        fix=FIX_INBOX,
+    )
 
 
 def version_report_from_file(path: str) -> VersionReport:

@@ -21,7 +21,13 @@ def show(ctx: Context, *, all_keys: bool = False) -> int:
     """Exit 1 when WSL drops or ignores something the file says (an error finding), as validate
     and get do for what they check; 0 otherwise, warnings included."""
     doc = ctx.load()
-    findings = sorted(doc.evaluation.findings, key=lambda f: (f.line or 0, f.code))
+    installed = _installed_wsl()
+    found = list(doc.evaluation.findings)
+    if installed is not None:  # keys and values newer than the installed WSL (no wsl.exe call: the registry)
+        from wslconfig_assistant.versionaware import checks  # noqa: PLC0415
+
+        found += checks(doc.settings, installed["version"], "the registry's Lxss\\MSI Version")
+    findings = sorted(found, key=lambda f: (f.line or 0, f.code))
     code = ExitCode.NOT_COMPLIANT if any(f.severity == "error" for f in findings) else ExitCode.OK
     shown_keys = [spec.name for spec in schema.KEYS] if all_keys else list(KEYS_THAT_MATTER)
     defaults = {
@@ -35,6 +41,7 @@ def show(ctx: Context, *, all_keys: bool = False) -> int:
                 "show", code, str(ctx.config), findings,
                 values=doc.values_json(), defaults=defaults,
                 file={"exists": doc.exists, "encoding": doc.file.label, "bytes": len(doc.to_bytes())},
+                wsl=installed,
             )
         )
         return code
@@ -44,7 +51,8 @@ def show(ctx: Context, *, all_keys: bool = False) -> int:
         con.print("What WSL takes from the file:")
         width = max(len(s.spec.name) for s in doc.settings.values())
         for setting in sorted(doc.settings.values(), key=lambda s: s.entry.line):
-            con.print(f"  {setting.spec.name:<{width}} = {_describe(setting)}")
+            named = _as_installed_calls_it(setting, installed)
+            con.print(f"  {setting.spec.name:<{width}} = {_describe(setting)}{named}")
     else:
         con.print("WSL takes nothing from the file: every setting has its default.")
     if defaults:
@@ -59,6 +67,24 @@ def show(ctx: Context, *, all_keys: bool = False) -> int:
         for line in output.finding_lines(con, str(ctx.config), findings):
             con.print("  " + line)
     return code
+
+
+def _installed_wsl() -> dict[str, str] | None:
+    """The installed WSL's version where it is known without running wsl.exe (Windows: the registry)."""
+    from wslconfig_assistant.wslinstall import SHOWN_KEY, msi_version  # noqa: PLC0415
+
+    version = msi_version()
+    return None if version is None else {"version": version, "source": f"{SHOWN_KEY} Version"}
+
+
+def _as_installed_calls_it(setting: Setting, installed: dict[str, str] | None) -> str:
+    """`networkingMode = VirtioProxy` on 2.9.0 and later is the mode WSL now calls Consomme: say so."""
+    if installed is None:
+        return ""
+    from wslconfig_assistant.versionaware import name_in  # noqa: PLC0415
+
+    name = name_in(installed["version"], setting.spec.id, setting.value)
+    return "" if name is None else f"  [WSL {installed['version']} calls it {name}]"
 
 
 def _describe_file(doc: ConfigDocument) -> str:

@@ -48,7 +48,10 @@ def collect(ctx: Context, doc: ConfigDocument, *, version_file: str | None, runn
             running = parse_uname(wsl.guest("uname", "-r").output)
         warning = wsl.kernel_patch_warning
     facts = GateFacts(report.wsl, report.kernel, source, custom, running, warning)
-    return evaluate_gates(facts, policy)
+    gates, findings = evaluate_gates(facts, policy)
+    from wslconfig_assistant.versionaware import checks  # noqa: PLC0415
+
+    return gates, findings + checks(doc.settings, report.wsl, source)
 
 
 def _unreadable_capture(version_file: str, source: str, exc: WslError,
