@@ -260,7 +260,8 @@ def test_a_machine_that_meets_the_minimums_is_told_of_its_known_bugs(profile: Pa
     assert docker["message"].startswith("WSL 2.9.4.0 meets the minimums, but has a known virtiofs bug: Docker")
     assert "https://github.com/microsoft/WSL/issues/40719" in docker["message"]
     assert "fixed in WSL 2.9.12" in docker["message"]
-    assert docker["fix"] == "update WSL (fixed in WSL 2.9.12 (#40733)): wsl --update --pre-release, then wsl --shutdown"
+    assert docker["fix"] == ("update WSL and restart it (fixed in WSL 2.9.12 (#40733)): "
+                             "wsl --update --pre-release; wsl --shutdown")
 
 
 def test_a_declared_version_file_is_advised_too(profile: Path, tmp_path: Path) -> None:

@@ -297,10 +297,11 @@ def test_apply_next_steps_run_the_wsl_exe_that_was_given(workdir: Path, shell: s
         env=_env(shell, **env), timeout=60, check=False)
     assert target.exists(), result.stderr
     # Each is too long for its line, so it has lines of its own, whole.
-    # The same two commands are also the fixes of known-issue findings (2.7.3.0 has known bugs), where a
-    # sentence's comma may follow them: each distinct command once, in the order printed.
-    steps = list(dict.fromkeys(line.strip().rstrip(",") for line in result.stdout.splitlines()
-                               if line.strip().startswith(("'/", "& '/")) and "wsl.exe'" in line))
+    # The same two commands are also the fixes of known-issue findings (2.7.3.0 has known bugs), where they
+    # are one line joined by `;`: each distinct command once, in the order printed.
+    steps = list(dict.fromkeys(part.strip().rstrip(";") for line in result.stdout.splitlines()
+                               for part in line.split("; ")
+                               if part.strip().startswith(("'/", "& '/")) and "wsl.exe'" in part))
     assert len(steps) == 2, result.stdout
     for step in steps:
         ran = _run_printed(step, shell, workdir / "work", _env(shell, **env))

@@ -114,8 +114,9 @@ def findings(installed: Installed, level: str, *, minimums_met: bool) -> list[Fi
             "known-issue",
             f"{lead}: {row.problem} ({row.link}); fixed in {row.fixed_in}",
             # Not `apply`: it updates only for a failed minimum, and this machine may meet them all.
-            f"update WSL (fixed in {row.fixed_in}): {commandline.wsl('--update', '--pre-release')}, "
-            f"then {commandline.wsl('--shutdown')}",
+            # One command line (`A; B` runs both in PowerShell and in sh): no prose glued to a command.
+            f"update WSL and restart it (fixed in {row.fixed_in}): {commandline.wsl('--update', '--pre-release')}; "
+            f"{commandline.wsl('--shutdown')}",
             severity="error" if level == "error" else "warning",
         ))
     return found
