@@ -287,3 +287,16 @@ def test_bench_options_are_bounded(profile: Path, sim: str, config: Path) -> Non
     assert unknown.returncode == 4
     assert not (profile / ".wslconfig-assistant-backups" / "bench-history.json").exists()
 
+
+
+def test_apply_never_benchmarks_and_demo_tells_the_story(profile: Path, sim: str, config: Path) -> None:
+    env = {"WSLCONFIG_ASSISTANT_PROFILE": str(profile), "WSLCONFIG_ASSISTANT_WSL_EXE": sim}
+    config.write_bytes(b"[wsl2]\r\nmemory=8GB\r\n")
+    assert run_cli("--config", config, "apply", "--shutdown", env=env).returncode in (0, 1)
+    calls = json.loads((profile / ".wsl-sim.json").read_text())["calls"]
+    assert not any("sh" in call for call in calls)
+    demo = run_cli("demo", "--non-interactive")
+    assert demo.returncode == 0, demo.stderr
+    assert demo.stdout.count("SIMULATED figures") == 2
+    assert "over 9p, no DMA pool" in demo.stdout
+    assert "now: virtiofs with its DMA pool, 16,400/s (82%): 2.6x faster" in demo.stdout

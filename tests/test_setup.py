@@ -389,6 +389,17 @@ def test_stray_latin1_bytes_are_kept_and_not_asked_about(on_machine: Machine) ->
     assert on_machine.config.read_bytes() == ENTERED.replace(b"# WSL 2 settings", b"# R\xe9glages WSL 2")
 
 
+def test_the_wizard_offers_the_before_measurement_and_names_the_after_one(on_machine: Machine) -> None:
+    code, _prompter, out = run_wizard([None] * 6)
+    assert code == 0, out
+    words = " ".join(out.split())
+    offer = words.index("to see the speed-up, measure now, before the change: wslconfig-assistant bench")
+    assert offer < words.index("The change to the file")  # said before the diff, let alone the write
+    assert "wslconfig-assistant verify --bench (also measures the Windows drive and compares)" in words
+    # It offers, it never measures by itself (nor does apply: tests/test_bench.py).
+    assert not any("sh" in call for call in on_machine.calls())
+
+
 def test_memory_answers_are_checked_with_wsls_grammar_and_the_policy(on_machine: Machine) -> None:
     answers: list[object] = [None, None, "8gb", "8 GB", "1GB", "512MB", "abc", " 6GB", None, False, False]
     code, prompter, _out = run_wizard(answers)

@@ -21,6 +21,7 @@ from collections.abc import Iterator
 
 from wslconfig_assistant import output, values
 from wslconfig_assistant.commands import backups
+from wslconfig_assistant.commands.bench import bench
 from wslconfig_assistant.commands.context import Context
 from wslconfig_assistant.commands.validate import validate
 from wslconfig_assistant.commands.verify import verify
@@ -151,6 +152,9 @@ def _steps(ctx: Context, config: pathlib.Path, *, interactive: bool) -> tuple[in
     for line in config.read_text(encoding="utf-8").splitlines():
         say(paint(f"   | {line}", "dim"))
     before = validate(ctx, offline=False, fmt="text", strict=False)
+    say(paint("\n   How fast the distro reaches the Windows drive today (the simulator's figures: SIMULATED)", "bold"))
+    say("   (on Windows: `wslconfig-assistant bench`; it starts the VM and measures for real)")
+    bench(ctx)
     if wizard:
         from wslconfig_assistant.commands.setup import wizard as run_wizard  # noqa: PLC0415
         from wslconfig_assistant.prompts import TerminalPrompter  # noqa: PLC0415
@@ -167,8 +171,8 @@ def _steps(ctx: Context, config: pathlib.Path, *, interactive: bool) -> tuple[in
         say("   (on Windows: `wslconfig-assistant apply --shutdown`, for scripts; it never asks)")
         changed = apply(ctx, shutdown=True)
     say(paint("\n3. Prove the fast path is on: /mnt/c is virtiofs, with a DMA (swiotlb) pool", "bold"))
-    say("   (on Windows: `wslconfig-assistant verify` after the restart; it starts the VM)")
-    after = verify(ctx)
+    say("   (on Windows: `wslconfig-assistant verify --bench` after the restart; it starts the VM)")
+    after = verify(ctx, bench=True)
     say(paint("\n4. Every write kept a backup", "bold"))
     say("   (on Windows: `wslconfig-assistant backups`; `restore` puts one back)")
     backups.backups(ctx)

@@ -286,6 +286,8 @@ def _ask(screen: Screen, prompter: Prompter, doc: ConfigDocument, *, policy: Pol
         screen.heading("virtiofs, the fast file path")
         for edit in virtiofs:
             screen.say(f"  {edit.change.key} = {edit.change.new}  ({edit.reason})")
+        # The "before" figure must be taken before anything changes: nothing has yet (answers come first).
+        screen.say(f"  to see the speed-up, measure now, before the change: {commandline.ours('bench')}", "dim")
         if prompter.confirm(Q_VIRTIOFS, default=True):
             wants.extend(_Want(resolve_key(e.change.key), _value_of(default, e, required), e.reason)
                          for e in virtiofs)
@@ -549,6 +551,7 @@ def _summary(screen: Screen, ctx: Context, doc: ConfigDocument, *, policy: Polic
         screen.say(("  to do    " if i == 0 else "           ") + item)
     if not todo and outcome.shutdown:
         screen.say(f"  next     {PROG} verify   (proves the fast path is on; starts WSL)")
+        screen.say(f"           {PROG} verify --bench   (also measures the Windows drive and compares)")
     if error is not None:
         screen.say(f"  error    {error.message}", "error")
     if code == ExitCode.OK:

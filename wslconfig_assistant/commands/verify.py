@@ -92,8 +92,8 @@ def verify(ctx: Context, *, policy: Policy = DEFAULT, bench: bool = False) -> in
     ))
     code = ExitCode.OK if all(link.ok for link in links) else ExitCode.NOT_COMPLIANT
     findings = config_findings + gate_findings
-    measured = _bench(ctx, wsl) if bench else None
     if ctx.json:
+        measured = _bench(ctx, wsl) if bench else None
         extra = {} if measured is None else {"bench": measured.run, "comparison": measured.comparison}
         output.print_json(output.envelope("verify", code, ctx.config, findings, versions=gates_json(gates),
                                           chain=[link.as_json() for link in links], **extra))
@@ -108,10 +108,10 @@ def verify(ctx: Context, *, policy: Policy = DEFAULT, bench: bool = False) -> in
             con.print(con.paint(f"     fix: {link.fix}", "dim"))
     verdict = "the fast path is on" if code == ExitCode.OK else "the fast path is NOT on"
     con.print(con.paint(verdict, "ok" if code == ExitCode.OK else "error"))
-    if measured is not None:
+    if bench:  # after the chain: people see the verdict first
         from wslconfig_assistant.commands.bench import print_measured  # noqa: PLC0415
 
-        print_measured(ctx, measured)
+        print_measured(ctx, _bench(ctx, wsl))
     return code
 
 
