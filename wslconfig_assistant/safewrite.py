@@ -579,13 +579,7 @@ def _save_backup(config_path: Path, data: bytes) -> Backup:
     backup_id = _next_id(entries[-1].id if entries else None)
     digest = hashlib.sha256(data).hexdigest()
     final = folder / f"{backup_id}-{digest}.{config_path.name}"
-    tmp = _write_temp(folder, prefix, data, mode=0o600)  # readable by the user only
-    try:
-        _rename_with_retry(tmp, final)
-    except BaseException:
-        _remove_quietly(tmp)
-        raise
-    _fsync_dir(folder)
+    _place(folder, prefix, final, data)
     _prune(config_path)
     return Backup(backup_id, final, _parse_id(backup_id), len(data), digest)
 
@@ -626,6 +620,13 @@ def write_side_file(config_path: Path, name: str, data: bytes) -> Path:
     prefix = f"{_BACKUP_TMP_PREFIX}{name}."
     _remove_stale_temps(folder, prefix)
     final = folder / name
+    _place(folder, prefix, final, data)
+    return final
+
+
+def _place(folder: Path, prefix: str, final: Path, data: bytes) -> None:
+    """``data`` at ``final`` in the backups folder, atomically: a temp file readable by the user only,
+    fsynced, renamed (retried on sharing violations), then the folder fsynced; no temp survives a failure."""
     tmp = _write_temp(folder, prefix, data, mode=0o600)
     try:
         _rename_with_retry(tmp, final)
@@ -633,7 +634,6 @@ def write_side_file(config_path: Path, name: str, data: bytes) -> Path:
         _remove_quietly(tmp)
         raise
     _fsync_dir(folder)
-    return final
 
 
 def _rename_with_retry(tmp: Path, final: Path) -> None:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import contextlib
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from wslconfig_assistant.document import ConfigDocument
 from wslconfig_assistant.output import Console
+
+if TYPE_CHECKING:
+    from wslconfig_assistant.safewrite import Backup
 
 
 class Context(NamedTuple):
@@ -21,6 +24,17 @@ class Context(NamedTuple):
         from wslconfig_assistant.reading import read_current  # noqa: PLC0415
 
         return ConfigDocument(self.config, read_current(self.config))
+
+    def report_written(self, headline: str, backup: Backup | None) -> None:
+        """After a hand edit (set, unset, repair): what was written, the backup with its undo command,
+        and the restart WSL needs to read it; every command as the user can run it (commandline.py)."""
+        from wslconfig_assistant import commandline  # noqa: PLC0415
+
+        con = self.console
+        con.print(con.paint(headline, "ok"))
+        if backup is not None:
+            con.print(f"backup: {backup.path}  (undo: {commandline.ours('restore', backup.id)})")
+        con.print(f"WSL reads .wslconfig when its VM starts: run `{commandline.wsl('--shutdown')}` to apply the change")
 
     def write_lock(self, *, dry_run: bool = False) -> contextlib.AbstractContextManager[None]:
         """The config's write lock (writelock.py), for a command that reads, plans and writes:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING
 
-from wslconfig_assistant import commandline, output
+from wslconfig_assistant import output
 from wslconfig_assistant.commands.context import Context
 from wslconfig_assistant.document import Change, ConfigDocument, resolve_key
 from wslconfig_assistant.effective import Setting
@@ -98,8 +98,5 @@ def _finish(ctx: Context, command: str, doc: ConfigDocument, edited: ConfigDocum
     if dry_run:
         con.print(con.paint("dry run: nothing was written", "dim"))
         return 0
-    con.print(con.paint(f"{command} {change.key}: written to {ctx.config}", "ok"))
-    if backup is not None:
-        con.print(f"backup: {backup.path}  (undo: {commandline.ours('restore', backup.id)})")
-    con.print(f"WSL reads .wslconfig when its VM starts: run `{commandline.wsl('--shutdown')}` to apply the change")
+    ctx.report_written(f"{command} {change.key}: written to {ctx.config}", backup)
     return 0

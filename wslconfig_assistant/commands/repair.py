@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from wslconfig_assistant import commandline, output, repairing
+from wslconfig_assistant import output, repairing
 from wslconfig_assistant.commands.context import Context
 from wslconfig_assistant.findings import visible
 
@@ -49,10 +49,7 @@ def repair(ctx: Context, *, dry_run: bool = False) -> int:
     if dry_run:
         con.print(con.paint("dry run: nothing was written", "dim"))
         return 0
-    con.print(con.paint(f"repaired: written to {ctx.config}", "ok"))
-    if backup is not None:
-        con.print(f"backup: {backup.path}  (undo: {commandline.ours('restore', backup.id)})")
-    con.print(f"WSL reads .wslconfig when its VM starts: run `{commandline.wsl('--shutdown')}` to apply the change")
+    ctx.report_written(f"repaired: written to {ctx.config}", backup)
     return 0
 
 
