@@ -24,8 +24,10 @@ import pytest
 from hypothesis import settings as hypothesis_settings
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-# The shared corpus sits next to the repository (not inside it); a plain clone has none.
-SHARED = REPO_ROOT.parent / "shared"
+# The shared corpus sits next to the repository (not inside it); a plain clone has none. Under
+# mutmut (pyproject.toml, [tool.mutmut]) the tests run from a copy in <repository>/mutants.
+_CHECKOUT = REPO_ROOT.parent if "MUTANT_UNDER_TEST" in os.environ else REPO_ROOT
+SHARED = _CHECKOUT.parent / "shared"
 CORPUS_DIR = SHARED / "corpus" / "wslconfig"
 
 # In-process tests import this tree's package too, as the CLI processes do (PYTHONPATH below),
