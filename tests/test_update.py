@@ -9,15 +9,14 @@ versions are what the paste shows; where it shows none, a comment says what was 
 from __future__ import annotations
 
 import random
-from pathlib import Path
 from typing import NamedTuple
 
 import pytest
+from conftest import SHARED  # also right under mutmut, whose copy of the tests sits one folder deeper
 
 from wslconfig_assistant import wsltext
 from wslconfig_assistant.update import UpdateOutcome, classify_update
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 CORPUS = SHARED / "corpus" / "wsl-update"
 OK_KINDS = {"updated", "already-latest", "reboot-required"}
 FAIL = -1  # the lifted wsl.exe exits -1 on any failure (wsl-source.md §3)

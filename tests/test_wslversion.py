@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import SHARED
 
 from wslconfig_assistant import errors
 from wslconfig_assistant.wsltext import INBOX_INVALID_OPTION, VERSION_LABELS
@@ -24,7 +25,8 @@ from wslconfig_assistant.wslversion import (
     read_version_file,
 )
 
-CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "wsl-version"
+# conftest.SHARED: also right under mutmut, whose copy of the tests sits one folder deeper.
+CORPUS = SHARED / "corpus" / "wsl-version"
 needs_corpus = pytest.mark.skipif(not CORPUS.is_dir(), reason="the shared corpus is not next to this checkout")
 
 # ---------------------------------------------------------------------------------------
@@ -501,3 +503,314 @@ def test_read_version_file_missing_is_a_usage_error(tmp_path: Path) -> None:
     with pytest.raises(errors.UsageError, match="cannot read the wsl --version file") as info:
         read_version_file(tmp_path / "nope.txt")
     assert info.value.exit_code == errors.ExitCode.USAGE
+
+
+# ---------------------------------------------------------------------------------------
+# Rules pinned one by one (the mutation run of wslversion.py found them untested)
+# ---------------------------------------------------------------------------------------
+
+RUN_IT_FIX = (
+    "run `wsl --version` in a terminal: its first line must be the WSL version (e.g. 'WSL version: 2.9.4.0'); "
+    "a saved copy must hold its complete output"
+)
+
+
+def test_printed_nothing_says_so_and_how_to_get_the_output() -> None:
+    with pytest.raises(errors.WslError) as info:
+        parse_version_output("\r\n \n")
+    assert (info.value.message, info.value.fix) == ("`wsl --version` printed nothing", RUN_IT_FIX)
+
+
+def test_first_line_without_a_wsl_version_is_shown_whole_up_to_80_characters() -> None:
+    """The offending first line is quoted as repr(); longer than 80 characters, cut to 77 + "..."."""
+    for length, shown in ((80, "x" * 80), (81, "x" * 77 + "..."), (300, "x" * 77 + "...")):
+        with pytest.raises(errors.WslError) as info:
+            parse_version_output("x" * length + "\nKernel version: 6.18.26.3-1")
+        assert info.value.message == f"`wsl --version` printed no WSL version on its first line: {shown!r}"
+        assert info.value.fix == RUN_IT_FIX
+    with pytest.raises(errors.WslError) as info:
+        parse_version_output("WSL version: 2.x.x.x\nKernel version: 6.18.26.3-1")  # corpus 030: a placeholder
+    assert info.value.message == "`wsl --version` printed no WSL version on its first line: 'WSL version: 2.x.x.x'"
+
+
+def test_kernel_line_first_names_line_1_not_line_2() -> None:
+    """wsl-source.md §3: line 1 is the WSL line; a paste that starts at the kernel line fails closed."""
+    with pytest.raises(errors.WslError) as info:
+        parse_version_output("Kernel version: 5.15.90.1\nWSLg version: 1.0.51")
+    assert not isinstance(info.value, WslNotInstalledError)
+    assert info.value.message == (
+        "the WSL version line is missing: line 1 is the kernel line 'Kernel version: 5.15.90.1'"
+    )
+    assert info.value.fix == RUN_IT_FIX
+
+
+def test_one_label_is_enough_to_name_the_language() -> None:
+    """Corpus 053 is cut after 3 lines; a paste of the WSL line alone still names its language."""
+    report = parse_version_output("WSL-Version: 2.9.4.0")
+    assert (report.wsl, report.language, report.warnings) == ("2.9.4.0", "de-DE", ())
+    report = parse_version_output("Wersja WSL: 2.9.4.0")  # Polish: not in the table
+    assert report.language is None
+    assert report.warnings == ("label of line 1 is not a WSL label in any known language",)
+
+
+def test_a_label_is_compared_whole_only_colon_and_spacing_dropped() -> None:
+    """'WSL version X:' is not en-US 'WSL version:' (a trailing X is part of the label)."""
+    report = parse_version_output("WSL version X: 2.9.4.0\nKernel version: 6.18.35.2-1")
+    assert report.warnings == ("label of line 1 is not a WSL label in any known language",)
+    report = parse_version_output("WSL version : 2.9.4.0\nKernel  version： 6.18.35.2-1")
+    assert (report.language, report.warnings) == ("en-US", ())
+
+
+def test_several_missing_lines_are_all_named() -> None:
+    """A label further down (here Direct3D on line 3) moves the line there; the lines skipped are named."""
+    text = "WSL version: 2.9.4.0\nKernel version: 6.18.35.2-1\nDirect3D version: 1.611.1-81528511"
+    report = parse_version_output(text)
+    assert report[:7] == ("2.9.4.0", "6.18.35.2-1", None, None, "1.611.1-81528511", None, None)
+    assert report.warnings == ("line 3 is the Direct3D line by its label; no WSLg, MSRDC line before it",)
+
+
+def test_a_line_without_version_or_known_label_is_skipped_not_the_end() -> None:
+    """Corpus 056: a "..." in the middle is skipped with a warning; the lines after it are still read."""
+    long_remark = "(the rest of the output was cut here by the reporter)"
+    text = f"WSL version: 2.9.4.0\nKernel version: 6.18.35.2-1\n...\n{long_remark}\nWSLg version: 1.0.79"
+    report = parse_version_output(text)
+    assert report[:3] == ("2.9.4.0", "6.18.35.2-1", "1.0.79")
+    assert report.warnings == (
+        "line 3 has no version; ignored: '...'",
+        f"line 4 has no version; ignored: {long_remark[:37] + '...'!r}",
+    )
+    assert len(long_remark) > 40
+
+
+@needs_corpus
+def test_corpus_056_ellipsis_line_warning() -> None:
+    report = read_version_file(CORPUS / "056.txt")
+    assert report.warnings == (
+        "line 4 has no version; ignored: '...'",
+        "line 5 is the Windows line by its label; no MSRDC, Direct3D, DXCore line before it",
+    )
+
+
+def test_a_known_label_without_its_version_keeps_its_place() -> None:
+    """'Kernel version:' with nothing after it is still the kernel line: the WSLg line stays third."""
+    report = parse_version_output("WSL version: 2.9.4.0\nKernel version:\nWSLg version: 1.0.79")
+    assert report[:3] == ("2.9.4.0", None, "1.0.79")
+    assert report.warnings == ("line 2 (kernel) has no version",)
+
+
+@needs_corpus
+def test_corpus_kernel_patch_warning_is_seen_only_where_it_is() -> None:
+    """read_version_file reports the service's kernel-patch warning (wsltext.SWIOTLB_KERNEL_UNSUPPORTED)
+    from anywhere in the saved copy, and only when it is there."""
+    assert read_version_file(CORPUS / "019.txt").kernel_patch_warning is False
+
+
+def test_kernel_patch_warning_before_the_output(tmp_path: Path) -> None:
+    warning = (
+        "The running kernel is missing a patch that significantly improves virtio device performance. "
+        "Update to a more recent WSL kernel to enable this optimization."
+    )
+    path = tmp_path / "v.txt"
+    path.write_bytes(_wsl_bytes(warning + "\n" + _full("en-US"), "utf-16-le"))
+    report = read_version_file(path)
+    assert report.kernel_patch_warning is True
+    _expect(report, "en-US")
+    path.write_bytes(_wsl_bytes(_full("en-US"), "utf-16-le"))
+    assert read_version_file(path).kernel_patch_warning is False
+
+
+# --- the inbox wsl.exe's answer ----------------------------------------------------------
+
+
+def test_inbox_usage_line_is_looked_for_in_the_first_12_lines_only() -> None:
+    usage = "Syntaxe : wsl.exe [Argument] [Options...] [CommandLine]"
+    filler = [f"Option inconnue {n}" for n in range(11)]
+    with pytest.raises(WslNotInstalledError):
+        parse_version_output("\n".join([*filler, usage]))  # line 12
+    with pytest.raises(errors.WslError) as info:
+        parse_version_output("\n".join([*filler, "autre", usage]))  # line 13
+    assert not isinstance(info.value, WslNotInstalledError)
+
+
+def test_inbox_usage_line_wrapped_by_a_narrow_console() -> None:
+    """The lines are searched as one text: a usage line broken before [CommandLine] is still the usage."""
+    with pytest.raises(WslNotInstalledError):
+        parse_version_output("Option inconnue : --version\nSyntaxe : wsl.exe [Argument] [Options...]\n[CommandLine]")
+
+
+# --- clean_paste ----------------------------------------------------------------------------
+
+
+def test_clean_paste_removes_nuls_and_boms() -> None:
+    """UTF-16LE read one byte at a time leaves a NUL after each ASCII character; a BOM may open it."""
+    as_bytes = "WSL version: 2.8.9.0\r\n".encode("utf-16-le").decode("latin-1")
+    assert clean_paste(as_bytes) == "WSL version: 2.8.9.0"
+    assert clean_paste("\ufeffWSL version: 2.8.9.0\n\ufeffKernel version: 6.18.26.3-1") == (
+        "WSL version: 2.8.9.0\nKernel version: 6.18.26.3-1"
+    )
+
+
+def test_clean_paste_starts_at_an_unlabelled_wsl_version() -> None:
+    """No known WSL label anywhere: the text starts at the first line ending in a WSL version."""
+    text = "My machine:\nWersja WSL: 2.9.4.0\nWersja jądra: 6.18.35.2-1\nWersja WSL: 2.8.9.0"
+    assert clean_paste(text) == "Wersja WSL: 2.9.4.0\nWersja jądra: 6.18.35.2-1\nWersja WSL: 2.8.9.0"
+    assert clean_paste("My machine:\n2.9.4.0\n6.18.35.2-1") == "2.9.4.0\n6.18.35.2-1"
+
+
+def test_clean_paste_fences_glued_to_the_output() -> None:
+    """A fence with an info string alone on a line goes; a fence glued to a line of output is cut off."""
+    glued = "```WSL version: 2.8.9.0\nKernel version: 6.18.26.3-1\nWSLg version: 1.0.77 ```"
+    assert clean_paste(glued) == BLOCK
+    assert clean_paste(BLOCK + "\n```text\n") == BLOCK
+    assert clean_paste("```text\n" + BLOCK) == BLOCK
+
+
+def test_clean_paste_unspaces_the_shortest_spaced_version() -> None:
+    """A 9-character spaced line ("1 . 2 . 3") is the shortest that can be UTF-16 with NULs as blanks."""
+    assert clean_paste("1 . 2 . 3") == "1.2.3"
+    assert clean_paste("1 . 2 . ") == "1 . 2 ."
+
+
+@pytest.mark.parametrize("sep", ["-", "\t", "X"])
+def test_clean_paste_unspaces_blanks_only(sep: str) -> None:
+    """Only blanks (how a code page shows the NULs of UTF-16LE) are taken back out; other separators stay."""
+    line = sep.join("WSL version: 2.9.4.0")
+    assert clean_paste(line) == line.strip()
+    assert clean_paste(" ".join("WSL version: 2.9.4.0")) == "WSL version: 2.9.4.0"
+
+
+def test_clean_paste_keeps_a_line_that_is_no_version_even_spaced() -> None:
+    """Even positions must read as a version and the line as it stands must not: 1a.b2c.d3 stays."""
+    assert clean_paste("1a.b2c.d3") == "1a.b2c.d3"
+
+
+# --- read_version_file: a regular file, read with a bound ------------------------------------
+
+SAVE_FIX = "save the output of `wsl --version` to a file: wsl --version > wsl-version.txt"
+
+
+def test_read_version_file_refuses_a_directory_and_a_fifo(tmp_path: Path) -> None:
+    import os
+
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    for path in (tmp_path, fifo):
+        with pytest.raises(errors.UsageError) as info:
+            read_version_file(path)
+        assert info.value.message == f"the wsl --version file {str(path)!r} is not a regular file"
+        assert info.value.fix == SAVE_FIX
+
+
+def test_read_version_file_refuses_a_fifo_swapped_in_after_the_check(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A FIFO put in place between stat and open: O_NONBLOCK opens it without a writer, fstat refuses it."""
+    import os
+    import signal
+
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    regular = os.stat(__file__)
+    real_stat = os.stat
+    monkeypatch.setattr(os, "stat", lambda p, *a, **k: regular if str(p) == str(fifo) else real_stat(p, *a, **k))
+
+    def hung(signum: int, frame: object) -> None:
+        raise TimeoutError("open() blocked on the FIFO")
+
+    old = signal.signal(signal.SIGALRM, hung)
+    signal.setitimer(signal.ITIMER_REAL, 2.0)
+    try:
+        with pytest.raises(errors.UsageError) as info:
+            read_version_file(fifo)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+    assert info.value.message == f"the wsl --version file {str(fifo)!r} is not a regular file"
+    assert info.value.fix == SAVE_FIX
+
+
+@pytest.mark.parametrize("windows", [False, True])
+def test_read_version_file_open_flags(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, windows: bool) -> None:
+    """os.open gets O_RDONLY | O_NONBLOCK on POSIX; on Windows (no O_NONBLOCK there) O_RDONLY | O_BINARY:
+    the CRT's default text mode would turn CRLF into LF and stop at the first Ctrl-Z (_open docs)."""
+    import os
+
+    fake_binary = 0x8000  # _O_BINARY of the Windows CRT
+    if windows:
+        monkeypatch.delattr(os, "O_NONBLOCK")
+        monkeypatch.setattr(os, "O_BINARY", fake_binary, raising=False)
+        expected = os.O_RDONLY | fake_binary
+    else:
+        monkeypatch.delattr(os, "O_BINARY", raising=False)
+        expected = os.O_RDONLY | os.O_NONBLOCK
+    seen: list[int] = []
+    real_open = os.open
+
+    def recording_open(path: object, flags: int, *args: object) -> int:
+        seen.append(flags)
+        return real_open(path, flags & ~fake_binary if windows else flags)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "open", recording_open)
+    path = tmp_path / "v.txt"
+    path.write_bytes(_wsl_bytes(_full("en-US"), "utf-16-le"))
+    _expect(read_version_file(path), "en-US")
+    assert seen == [expected]
+
+
+def test_read_version_file_cap_is_exactly_1_mb(tmp_path: Path) -> None:
+    """policyfile.MAX_BYTES (1 MiB) is allowed; one byte more is a usage error, never a truncated read."""
+    from wslconfig_assistant.policyfile import MAX_BYTES
+
+    body = _full("en-US").rstrip("\n").encode()
+    path = tmp_path / "v.txt"
+    # One long blank line before the output; the last byte is the Windows version's last digit.
+    path.write_bytes(b" " * (MAX_BYTES - len(body) - 1) + b"\n" + body)
+    assert path.stat().st_size == MAX_BYTES
+    _expect(read_version_file(path), "en-US")
+    path.write_bytes(b" " * (MAX_BYTES - len(body)) + b"\n" + body)
+    with pytest.raises(errors.UsageError) as info:
+        read_version_file(path)
+    assert info.value.message == (
+        f"the wsl --version file {str(path)!r} is larger than 1 MB (`wsl --version` prints a few hundred bytes)"
+    )
+    assert info.value.fix == SAVE_FIX
+
+
+def test_read_version_file_reads_at_most_one_byte_past_the_cap(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A size the file system reports wrongly (or too large) never makes it read more than MAX_BYTES + 1."""
+    import io
+    import os
+
+    from wslconfig_assistant import wslversion
+    from wslconfig_assistant.policyfile import MAX_BYTES
+
+    reads: list[int | None] = []
+
+    class Recording(io.FileIO):
+        def read(self, size: int | None = -1) -> bytes:
+            reads.append(size)
+            return super().read(-1 if size is None else size)
+
+    monkeypatch.setattr(wslversion, "open", lambda fd, mode: Recording(fd, "rb"), raising=False)
+    path = tmp_path / "v.txt"
+    path.write_bytes(b"x" * (MAX_BYTES + 100))
+    with pytest.raises(errors.UsageError, match="larger than 1 MB"):
+        read_version_file(path)
+    assert reads == []  # its size says too large: not read at all
+    real_fstat = os.fstat
+    small = os.stat_result((*real_fstat(0)[:6], 10, *real_fstat(0)[7:]))  # st_size 10 on a regular file
+    regular = os.stat(__file__)
+    monkeypatch.setattr(os, "fstat", lambda fd: os.stat_result((regular.st_mode, *small[1:])))
+    with pytest.raises(errors.UsageError, match="larger than 1 MB"):
+        read_version_file(path)
+    assert reads == [MAX_BYTES + 1]
+
+
+def test_read_version_file_unreadable_names_the_reason(tmp_path: Path) -> None:
+    path = tmp_path / "nope.txt"
+    with pytest.raises(errors.UsageError) as info:
+        read_version_file(path)
+    assert info.value.message == f"cannot read the wsl --version file {str(path)!r}: No such file or directory"
+    assert info.value.fix == "save the output of `wsl --version` to a readable file"

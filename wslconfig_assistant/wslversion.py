@@ -304,15 +304,15 @@ def clean_paste(text: str) -> str:
 def _clean_line(raw: str) -> str | None:
     """One line without its decorations; None when the whole line is not output."""
     line = _unspace(raw.strip())
-    line = _MD_LINK_RE.sub(r"\1", _HTML_TAG_RE.sub("", line)).replace("`", "")
-    line = _strip_decorations(line)
+    line = _strip_decorations(_MD_LINK_RE.sub(r"\1", _HTML_TAG_RE.sub("", line)))
+    # Fences before stray backticks: "```text" after the output is a fence line, not the word "text".
     fence = _FENCE_RE.match(line)
     if fence:
         rest = line[fence.end() :]
         if _FENCE_INFO_RE.fullmatch(rest):
             return None
         line = rest.strip()
-    line = _FENCE_RE.sub("", line).rstrip()
+    line = _FENCE_RE.sub("", line).replace("`", "").rstrip()
     if any(p.match(line) for p in _PROMPT_RES):
         return None
     return line
