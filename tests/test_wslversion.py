@@ -8,6 +8,8 @@ expect") and the pastes in shared/corpus/wsl-version.
 
 from __future__ import annotations
 
+import os
+import signal
 from pathlib import Path
 
 import pytest
@@ -690,24 +692,22 @@ SAVE_FIX = "save the output of `wsl --version` to a file: wsl --version > wsl-ve
 
 
 def test_read_version_file_refuses_a_directory_and_a_fifo(tmp_path: Path) -> None:
-    import os
-
-    fifo = tmp_path / "fifo"
-    os.mkfifo(fifo)
-    for path in (tmp_path, fifo):
+    paths = [tmp_path]
+    if hasattr(os, "mkfifo"):  # POSIX: a FIFO would block the read until a writer comes
+        os.mkfifo(tmp_path / "fifo")
+        paths.append(tmp_path / "fifo")
+    for path in paths:
         with pytest.raises(errors.UsageError) as info:
             read_version_file(path)
         assert info.value.message == f"the wsl --version file {str(path)!r} is not a regular file"
         assert info.value.fix == SAVE_FIX
 
 
+@pytest.mark.skipif(not hasattr(signal, "setitimer") or not hasattr(os, "mkfifo"), reason="POSIX FIFOs and timers")
 def test_read_version_file_refuses_a_fifo_swapped_in_after_the_check(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A FIFO put in place between stat and open: O_NONBLOCK opens it without a writer, fstat refuses it."""
-    import os
-    import signal
-
     fifo = tmp_path / "fifo"
     os.mkfifo(fifo)
     regular = os.stat(__file__)
@@ -733,22 +733,23 @@ def test_read_version_file_refuses_a_fifo_swapped_in_after_the_check(
 def test_read_version_file_open_flags(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, windows: bool) -> None:
     """os.open gets O_RDONLY | O_NONBLOCK on POSIX; on Windows (no O_NONBLOCK there) O_RDONLY | O_BINARY:
     the CRT's default text mode would turn CRLF into LF and stop at the first Ctrl-Z (_open docs)."""
-    import os
-
-    fake_binary = 0x8000  # _O_BINARY of the Windows CRT
+    binary = getattr(os, "O_BINARY", 0x8000)  # _O_BINARY of the Windows CRT
+    real_binary = hasattr(os, "O_BINARY")
     if windows:
-        monkeypatch.delattr(os, "O_NONBLOCK")
-        monkeypatch.setattr(os, "O_BINARY", fake_binary, raising=False)
-        expected = os.O_RDONLY | fake_binary
+        monkeypatch.delattr(os, "O_NONBLOCK", raising=False)
+        monkeypatch.setattr(os, "O_BINARY", binary, raising=False)
+        expected = os.O_RDONLY | binary
+    elif not hasattr(os, "O_NONBLOCK"):
+        pytest.skip("POSIX flags")
     else:
         monkeypatch.delattr(os, "O_BINARY", raising=False)
         expected = os.O_RDONLY | os.O_NONBLOCK
     seen: list[int] = []
     real_open = os.open
 
-    def recording_open(path: object, flags: int, *args: object) -> int:
+    def recording_open(path: str, flags: int, *args: int) -> int:
         seen.append(flags)
-        return real_open(path, flags & ~fake_binary if windows else flags)  # type: ignore[arg-type]
+        return real_open(path, flags if real_binary else flags & ~binary, *args)
 
     monkeypatch.setattr(os, "open", recording_open)
     path = tmp_path / "v.txt"
@@ -781,7 +782,6 @@ def test_read_version_file_reads_at_most_one_byte_past_the_cap(
 ) -> None:
     """A size the file system reports wrongly (or too large) never makes it read more than MAX_BYTES + 1."""
     import io
-    import os
 
     from wslconfig_assistant import wslversion
     from wslconfig_assistant.policyfile import MAX_BYTES
@@ -799,10 +799,9 @@ def test_read_version_file_reads_at_most_one_byte_past_the_cap(
     with pytest.raises(errors.UsageError, match="larger than 1 MB"):
         read_version_file(path)
     assert reads == []  # its size says too large: not read at all
-    real_fstat = os.fstat
-    small = os.stat_result((*real_fstat(0)[:6], 10, *real_fstat(0)[7:]))  # st_size 10 on a regular file
     regular = os.stat(__file__)
-    monkeypatch.setattr(os, "fstat", lambda fd: os.stat_result((regular.st_mode, *small[1:])))
+    small = os.stat_result((*regular[:6], 10, *regular[7:]))  # a regular file whose st_size says 10 bytes
+    monkeypatch.setattr(os, "fstat", lambda fd: small)
     with pytest.raises(errors.UsageError, match="larger than 1 MB"):
         read_version_file(path)
     assert reads == [MAX_BYTES + 1]
@@ -810,7 +809,10 @@ def test_read_version_file_reads_at_most_one_byte_past_the_cap(
 
 def test_read_version_file_unreadable_names_the_reason(tmp_path: Path) -> None:
     path = tmp_path / "nope.txt"
+    with pytest.raises(FileNotFoundError) as os_error:
+        os.stat(path)
     with pytest.raises(errors.UsageError) as info:
         read_version_file(path)
-    assert info.value.message == f"cannot read the wsl --version file {str(path)!r}: No such file or directory"
+    # The OS's reason ("No such file or directory"), not Python's "[Errno 2] ..." form.
+    assert info.value.message == f"cannot read the wsl --version file {str(path)!r}: {os_error.value.strerror}"
     assert info.value.fix == "save the output of `wsl --version` to a readable file"
