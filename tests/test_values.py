@@ -446,3 +446,282 @@ def test_quote_value_keeps_quotes_when_asked() -> None:
 @given(st.text(alphabet=st.characters(blacklist_characters="\r\n\x00\x1a\uffff", blacklist_categories=("Cs",))))
 def test_quote_value_round_trips_through_the_reader(value: str) -> None:
     assert _read_back(values.quote_value(value)) == value
+
+
+# ---------------------------------------------------------------------------------------
+# Boundaries of WSL's parsers (each found by a mutation run: TESTING.md, "Mutation score")
+# ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "cstring"),
+    [
+        ("4GB\x00a\x00b", "4GB"),  # WSL's char buffer ends at the FIRST NUL, not the last
+        ("é\x00a\x00b", "\xe9"),  # ... also once non-ASCII text has been cut to bytes
+        ("\x00é", ""),  # a NUL in the first place leaves nothing
+        ("Āé", ""),  # U+0100 cuts to byte 0: nothing after it is read
+        (chr(0xDC80), "\xfd"),  # U+DC80..U+DCFF stand for stray UTF-8 bytes, read by the CRT as U+FFFD (byte FD)
+        (chr(0xDCFF), "\xfd"),
+        (chr(0xDC7F), "\x7f"),  # just below the range: a real lone UTF-16 unit, cut to its low byte
+        ("a" + chr(0xDD00) + "b", "a"),  # just above the range: low byte 00 ends the string
+        ("\uffff", "\xff"),  # the last BMP character is one unit
+        ("a\U0001f641b", "a=Ab"),  # U+1F641 is two units D83D DE41: low bytes '=' and 'A', then the text goes on
+    ],
+)
+def test_wsl_cstring_cuts_every_utf16_unit_to_its_low_byte_up_to_the_first_nul(text: str, cstring: str) -> None:
+    assert values.wsl_cstring(text) == cstring
+
+
+def test_surrogate_escapes_are_stray_bytes_only_in_a_utf8_file() -> None:
+    """In a UTF-8 file each undecodable byte is read by the CRT as U+FFFD (so WSL sees 0xFD, 0xFD): the two
+    bytes C3 A9 kept apart never become é; in a UTF-16 file the same code points are lone units whose low bytes
+    C3 A9 do decode as é. Paths are read as UTF-8 in a UTF-8 file by default."""
+    escaped = "caf\udcc3\udca9"
+    assert values.wsl_cstring(escaped, from_utf8=False) == "caf\xc3\xa9"
+    assert values.wsl_string(escaped) == "caf\ufffd\ufffd"
+    assert values.wsl_string(escaped, from_utf8=True) == "caf\ufffd\ufffd"
+    assert values.wsl_string(escaped, from_utf8=False) == "café"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("0x1", 1),  # strtol base 0: 0x needs one hex digit after it, not two
+        ("0xa", 10),  # hex digits in either case
+        ("0xff", 255),
+        ("  +5", 5),  # blanks, then a sign
+        ("  -5", -5),
+        ("\v\f\r\n7", 7),  # C's isspace: all six blanks
+        ("0" * 30 + "10", 8),  # leading zeros cost nothing (octal), as in C
+        ("0x" + "0" * 30 + "1f", 31),
+    ],
+)
+def test_strtol_base_0_prefixes_blanks_and_signs(text: str, expected: int) -> None:
+    assert values.parse_int(text) == expected
+
+
+@pytest.mark.parametrize("text", ["X5", "x5", "0X", "0xX", "\x1c5", "5\x00"])
+def test_strtol_reads_no_other_prefix(text: str) -> None:
+    with pytest.raises(InvalidValueError):
+        values.parse_int(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"), [("2147483647", INT_MAX), ("-2147483648", INT_MIN), ("0x7fffffff", INT_MAX)]
+)
+def test_exact_int_accepts_the_whole_32_bit_range(text: str, value: int) -> None:
+    """What the user types must be what WSL reads: the ends of a 32-bit long are still exact."""
+    assert values.parse_int(text, exact=True) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "read"),
+    [("2147483648", INT_MAX), ("-2147483649", INT_MIN), ("0x80000000", INT_MAX), ("9" * 5000, INT_MAX)],
+)
+def test_exact_int_refuses_what_wsl_would_saturate_and_says_what_it_would_read(text: str, read: int) -> None:
+    assert values.parse_int(text) == read
+    with pytest.raises(InvalidValueError) as info:
+        values.parse_int(text, exact=True)
+    assert f"WSL would read {read} (it takes -2147483648 to 2147483647)" in info.value.reason
+    assert info.value.suggestion is None
+
+
+@pytest.mark.parametrize(
+    ("text", "suggestion"),
+    [("08", "8"), ("09", "9"), ("+08", "8"), ("-08", "-8"), (" 08", "8"), ("\t-0099", "-99"), ("01080", "1080")],
+)
+def test_an_octal_typo_suggests_the_decimal_number_meant(text: str, suggestion: str) -> None:
+    """strtol reads a leading 0 as octal, so 08 stops at the 8; the suggestion keeps a minus sign (a negative
+    vmIdleTimeout keeps the VM running) and drops a plus sign and the zeros."""
+    with pytest.raises(InvalidValueError) as info:
+        values.parse_int(text)
+    assert info.value.suggestion == suggestion
+    assert info.value.reason.endswith(" is not an integer WSL accepts (a leading 0 makes it octal)")
+    assert values.parse_int(suggestion) == int(suggestion)
+
+
+@pytest.mark.parametrize("text", ["", "abc", "-", "0x", "0X", "0.5", "0xg", "07a", "1e3", "5 "])
+def test_a_non_number_gets_no_suggestion(text: str) -> None:
+    with pytest.raises(InvalidValueError) as info:
+        values.parse_int(text)
+    assert info.value.suggestion is None
+    note = " (a leading 0 makes it octal)" if text.startswith("0") else ""
+    assert info.value.reason == f"{text!r} is not an integer WSL accepts{note}"
+
+
+def test_long_values_are_cut_short_in_messages() -> None:
+    """A value of thousands of digits must not bury the message: 40 characters are shown whole, beyond that
+    the first 20 and the length."""
+    for length in (40, 41, 5000):
+        text = "1" * (length - 1) + "x"
+        with pytest.raises(InvalidValueError) as info:
+            values.parse_int(text)
+        shown = repr(text) if length <= 40 else repr(text[:20]) + f"... ({length} characters)"
+        assert info.value.reason == f"{shown} is not an integer WSL accepts"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("  8GB", 8 * GB),  # strtoull skips every leading blank
+        ("\v\f\r\n8", 8),
+        ("9", 9),
+        ("0" * 30 + "8GB", 8 * GB),  # leading zeros cost nothing
+        ("18446744073709551615", U64_MAX),
+        ("16777215TB", 16777215 << 40),
+        ("17179869183GB", 17179869183 * GB),
+    ],
+)
+def test_parse_size_blanks_zeros_and_the_largest_sizes(text: str, expected: int) -> None:
+    assert values.parse_size(text) == expected
+    assert values.parse_size(text, exact=True) == expected
+
+
+@pytest.mark.parametrize("text", ["X8GB", "x8", "\x1c8GB"])
+def test_parse_size_reads_no_prefix_but_a_sign(text: str) -> None:
+    with pytest.raises(InvalidValueError):
+        values.parse_size(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "read"),
+    [
+        ("18446744073709551616", U64_MAX),  # 2^64: strtoull saturates
+        ("9" * 5000, U64_MAX),
+        ("17179869184GB", 0),  # 2^64 exactly: the product wraps to 0
+        ("16777216TB", 0),
+        ("17179869185GB", GB),
+    ],
+)
+def test_exact_size_refuses_what_wsl_would_saturate_or_wrap(text: str, read: int) -> None:
+    assert values.parse_size(text) == read
+    with pytest.raises(InvalidValueError) as info:
+        values.parse_size(text, exact=True)
+    shown = repr(text) if len(text) <= 40 else repr(text[:20]) + f"... ({len(text)} characters)"
+    assert info.value.reason == (
+        f"{shown} is beyond the largest size WSL can hold (2^64 - 1 bytes, about 16 EB): "
+        "WSL would read a different number"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "suggestion"),
+    [
+        ("00", "0B"),  # a zero must be exactly 0 (then a unit)
+        ("GB", None),  # no digits at all
+        ("8gb", "8GB"),  # suffixes are upper case
+        ("'8GB'", "8GB"),  # single quotes stay in the value: the suggestion drops them
+        ('"8gb"', "8GB"),
+        ("8.25GB", "8448MB"),  # no decimals: the same size in a smaller unit
+        ("8.5", "8B"),
+        ("8GBX", None),  # trailing junk: nothing sensible to suggest
+        ("X8GB", None),
+        ("1" * 40 + "gb", "1" * 40 + "GB"),
+        ("1" * 41 + "gb", None),  # no memory is that big
+    ],
+)
+def test_a_rejected_size_carries_the_reason_and_the_fix(text: str, suggestion: str | None) -> None:
+    with pytest.raises(InvalidValueError) as info:
+        values.parse_size(text)
+    shown = repr(text) if len(text) <= 40 else repr(text[:20]) + f"... ({len(text)} characters)"
+    assert info.value.reason == (
+        f"{shown} is not a size WSL accepts: whole number plus B, K/KB, M/MB, G/GB or T/TB, "
+        "upper case, no space (no unit means bytes)"
+    )
+    assert info.value.suggestion == suggestion
+
+
+@pytest.mark.parametrize(
+    ("number", "text"),
+    [
+        (8 * GB, "8GB"),
+        (6144 * MB, "6GB"),
+        (513 * MB, "513MB"),  # whole MB: exact
+        (MB, "1MB"),
+        (25275551744, "23.5GB"),  # a host's RAM: GB with one decimal
+        (MB + 1, "0.0GB"),
+        (3 * GB + 1, "3.0GB"),
+    ],
+)
+def test_readable_size_is_exact_in_whole_mb_else_gb_with_one_decimal(number: int, text: str) -> None:
+    assert values.readable_size(number) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "suggestion"),
+    [
+        ("yes", "true"), ("on", "true"), ("t", "true"), ("y", "true"), ("enabled", "true"), ("enable", "true"),
+        ("true ", "true"), ("'TRUE'", "true"), ('"yes"', "true"),
+        ("no", "false"), ("off", "false"), ("f", "false"), ("n", "false"), ("disabled", "false"),
+        ("disable", "false"), (" false", "false"), ("'No'", "false"),
+        ("XON", None), ("XOFF", None), ("2", None), ("", None),
+    ],
+)
+def test_a_rejected_boolean_suggests_true_or_false(text: str, suggestion: str | None) -> None:
+    """ParseBool takes only true/false (any case) and 1/0; the common other spellings get the fix."""
+    with pytest.raises(InvalidValueError) as info:
+        values.parse_bool(text)
+    assert info.value.suggestion == suggestion
+    assert info.value.reason == f"{text!r} is not a boolean WSL accepts (only true, false, 1 or 0)"
+
+
+@pytest.mark.parametrize(
+    ("text", "suggestion"),
+    [("mir", "Mirrored"), ("mirx", "Mirrored"), ("mirror", "Mirrored"), ("natt", "Nat"), ("mi", None), ("", None)],
+)
+def test_a_rejected_enum_suggests_the_choice_with_the_same_first_three_letters(
+    text: str, suggestion: str | None
+) -> None:
+    with pytest.raises(InvalidValueError) as info:
+        values.parse_enum(text, MODES)
+    assert info.value.suggestion == suggestion
+
+
+@pytest.mark.parametrize("text", ["00:15:5D:01:02:0X", "00X15X5DX01X02X03", "0:15:5D:01:02:03:", "00:15:5D:01:02:03\n"])
+def test_a_mac_is_six_ascii_hex_pairs_with_one_separator(text: str) -> None:
+    """WSL refuses to start the VM with an invalid macAddress."""
+    with pytest.raises(InvalidValueError) as info:
+        values.parse_mac(text)
+    assert info.value.reason == (
+        f"{text!r} is not a MAC address (six hex pairs such as 00:15:5D:01:02:03); "
+        "WSL refuses to start the VM with an invalid one"
+    )
+
+
+def test_a_rejected_ipv4_address_is_named_in_the_reason() -> None:
+    with pytest.raises(InvalidValueError) as info:
+        values.parse_ipv4("1.2.3.0256")
+    assert info.value.reason == "'1.2.3.0256' is not an IPv4 address (such as 10.255.255.254)"
+
+
+@pytest.mark.parametrize(
+    ("text", "ports", "bad"),
+    [
+        ("9,19,99,65535", [9, 19, 99, 65535], []),  # every decimal digit, 9 included
+        ("8080:80", [8080], []),  # stoi stops at the first non-digit
+        ("  80,\t443", [80, 443], []),  # stoi skips every leading blank
+        (" ", [], [" "]),  # blanks only: not empty, so not dropped; stoi finds no number
+        ("80, ", [80], [" "]),
+        ("X80", [], ["X80"]),  # only a sign may come before the digits
+        ("-0", [], ["-0"]),
+        ("2147483648", [], ["2147483648"]),
+        ("-2147483648", [], ["-2147483648"]),
+    ],
+)
+def test_ignored_ports_read_each_entry_with_stoi(text: str, ports: list[int], bad: list[str]) -> None:
+    assert values.parse_ports(text) == (ports, bad)
+
+
+@pytest.mark.parametrize(
+    ("value", "written"),
+    [
+        ("x\u00a0", "x\u00a0"),  # WSL trims only spaces and tabs: other blanks need no quotes
+        ("XX", "XX"),
+        ("a b", "a b"),
+        ("\tx", '"\\tx"'),
+        ("x ", '"x "'),
+    ],
+)
+def test_quote_value_quotes_only_what_wsl_would_trim_or_cut(value: str, written: str) -> None:
+    assert values.quote_value(value) == written
+    assert _read_back(written) == value

@@ -147,7 +147,8 @@ def parse_int(s: str, *, exact: bool = False) -> int:
     if end == i or end != len(s):
         hint = None
         if base == 8 and end != len(s) and s[end : end + 1] in "89":
-            hint = s.lstrip(_C_SPACE).lstrip("+-").lstrip("0") or "0"
+            # The digits as the decimal number the user meant (never empty: an 8 or 9 follows the zeros).
+            hint = ("-" if negative else "") + s[i:].lstrip("0")
         raise InvalidValueError(
             f"{_shown(s)} is not an integer WSL accepts"
             + (" (a leading 0 makes it octal)" if base == 8 and end != len(s) else ""),
@@ -177,14 +178,13 @@ def parse_size(s: str, *, exact: bool = False) -> int:
     end = j
     while end < len(s) and "0" <= s[end] <= "9":
         end += 1
-    if end == j:  # no digits: strtoull returns 0 and leaves the end at the start
-        value, end = 0, 0
-    else:
-        value = digits_value(s[j:end], cap=_U64)
-        if exact and value >= _U64:
-            raise _too_big(s)
-        # strtoull saturates on overflow (whatever the sign) and negates otherwise.
-        value = _U64 - 1 if value >= _U64 else (-value) % _U64 if negative else value
+    if end == j:  # no digits: strtoull reads nothing, and WSL refuses the value
+        raise InvalidValueError(_size_reason(s), _size_suggestion(s))
+    value = digits_value(s[j:end], cap=_U64)
+    if exact and value >= _U64:
+        raise _too_big(s)
+    # strtoull saturates on overflow (whatever the sign) and negates otherwise.
+    value = _U64 - 1 if value >= _U64 else (-value) % _U64 if negative else value
     if value == 0 and (not s.startswith("0") or end != 1):
         raise InvalidValueError(_size_reason(s), _size_suggestion(s))
     unit = s[end:]
@@ -222,12 +222,12 @@ def _size_suggestion(s: str) -> str | None:
     number, unit = m.group(1), m.group(2).upper()
     if len(number) > 40:  # no memory is that big: nothing sensible to suggest
         return None
-    factor = dict(SIZE_UNITS).get(f"{unit}B", 1) if unit else 1
+    factor = dict(SIZE_UNITS)[f"{unit}B"]  # "" + "B" is bytes
     if "." in number:
         whole, frac = number.split(".")
         total = int(whole) * factor + int(frac) * factor // 10 ** len(frac)
         return format_size(total)
-    return f"{int(number)}{unit}B" if unit else f"{int(number)}B"
+    return f"{int(number)}{unit}B"
 
 
 def format_size(n: int) -> str:
@@ -269,17 +269,7 @@ def _closest(s: str, choices: tuple[str, ...]) -> str | None:
 
 def parse_mac(s: str) -> str:
     """A MAC address: six hex pairs separated by ':' or '-' (the separator of the third character)."""
-    ok = len(s) == 17 and s[2] in ":-"
-    if ok:
-        sep = s[2]
-        for octet in range(6):
-            k = octet * 3
-            pair = s[k : k + 2]
-            if not (pair.isascii() and all(c in "0123456789abcdefABCDEF" for c in pair)):
-                ok = False
-            if octet < 5 and s[k + 2] != sep:
-                ok = False
-    if not ok:
+    if re.fullmatch(r"[0-9A-Fa-f]{2}([:-])[0-9A-Fa-f]{2}(?:\1[0-9A-Fa-f]{2}){4}", s) is None:
         raise InvalidValueError(
             f"{s!r} is not a MAC address (six hex pairs such as 00:15:5D:01:02:03); "
             "WSL refuses to start the VM with an invalid one"
@@ -339,7 +329,6 @@ def quote_value(value: str, *, quoted: bool = False) -> str:
     is put in double quotes. ``quoted`` keeps quotes the user already had.
     """
     escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\t", "\\t")
-    needs_quotes = quoted or "#" in value or value != value.strip(" \t") or value == ""
-    if needs_quotes and (quoted or value != ""):
+    if quoted or "#" in value or value != value.strip(" \t"):
         return f'"{escaped}"'
     return escaped
