@@ -49,7 +49,7 @@ def _canonical(spec: KeySpec, raw: str) -> tuple[str, object]:
         return str(number), number
     if kind == "size":
         if raw.lstrip().startswith(("-", "+")):
-            raise values.InvalidValueError(f"{raw!r}: a size has no sign", raw.strip().lstrip("+-"))
+            raise values.InvalidValueError(f"{raw!r}: a size has no sign", _unsigned_size(raw))
         size = values.parse_size(raw, exact=True)
         return values.format_size(size), size
     if kind == "enum":
@@ -67,7 +67,17 @@ def _canonical(spec: KeySpec, raw: str) -> tuple[str, object]:
     return values.quote_value(raw), raw
 
 
+def _unsigned_size(raw: str) -> str | None:
+    """The size without its sign, written the way WSL reads it (``-8gb`` suggests ``8GB``, not ``8gb``)."""
+    unsigned = raw.strip().lstrip("+-")
+    try:
+        return values.format_size(values.parse_size(unsigned, exact=True))
+    except values.InvalidValueError as exc:
+        return exc.suggestion
+
+
 def _example(spec: KeySpec) -> str:
+    """The fix when WSL's parser has no closer suggestion; only the types it can refuse are here."""
     return {
         "bool": "use true or false",
         "int": "use a whole number, e.g. 4",
@@ -76,4 +86,4 @@ def _example(spec: KeySpec) -> str:
         "mac": "use six hex pairs, e.g. 00:15:5D:01:02:03",
         "ipv4": "use an IPv4 address, e.g. 10.255.255.254",
         "ports": "use port numbers separated by commas, e.g. 3000,8080",
-    }.get(spec.type, "check the value")
+    }[spec.type]
