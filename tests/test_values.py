@@ -540,7 +540,7 @@ def test_an_octal_typo_suggests_the_decimal_number_meant(text: str, suggestion: 
     assert values.parse_int(suggestion) == int(suggestion)
 
 
-@pytest.mark.parametrize("text", ["", "abc", "-", "0x", "0X", "0.5", "0xg", "07a", "1e3", "5 "])
+@pytest.mark.parametrize("text", ["", "abc", "-", "0x", "0X", "0xX", "0.5", "0xg", "07a", "1e3", "5 "])
 def test_a_non_number_gets_no_suggestion(text: str) -> None:
     with pytest.raises(InvalidValueError) as info:
         values.parse_int(text)
