@@ -92,6 +92,8 @@ def test_values_wsl_reads_as_typed_are_written_as_read(key: str, typed: str, wri
         ("wsl2.memory", "+8192MB", "did you mean 8GB?"),
         ("wsl2.memory", "+-8GB", "did you mean 8GB?"),
         ("wsl2.memory", "-GB", "use a size such as 8GB or 512MB"),
+        ("wsl2.memory", "-X8GB", "use a size such as 8GB or 512MB"),  # only signs are dropped: no guess past junk
+        ("wsl2.swap", "-17179869184GB", "use a size such as 8GB or 512MB"),  # unsigned it still wraps to 0 in WSL
     ],
 )
 def test_a_refused_value_gets_the_closest_fix(key: str, typed: str, fix: str) -> None:
