@@ -82,3 +82,12 @@ def test_a_stale_equivalent_is_refused(tmp_path: Path) -> None:
     assert "x_f__mutmut_3 is listed as equivalent but is killed" in done.stdout
     assert "x_h__mutmut_1 is listed as equivalent but is gone" in done.stdout
     assert done.returncode == 1
+
+
+def test_a_module_mutmut_has_not_run_is_shown_as_such_and_does_not_fail(tmp_path: Path) -> None:
+    # `mutmut run "wslconfig_assistant.values.*"` makes every module's mutants but runs one module's only.
+    codes: dict[str, int | None] = {f"x_f__mutmut_{n}": None for n in range(1, 5)}
+    done = _score(tmp_path, codes, '[values]\n"x_f__mutmut_3" = "listed before the module was run"\n')
+    assert done.stdout.splitlines()[1].split() == ["values", "4", "not", "run"]
+    assert "listed as equivalent" not in done.stdout
+    assert done.returncode == 0
