@@ -14,7 +14,7 @@ from typing import NamedTuple
 import pytest
 from conftest import SHARED  # also right under mutmut, whose copy of the tests sits one folder deeper
 
-from wslconfig_assistant import wsltext
+from wslconfig_assistant import update, wsltext
 from wslconfig_assistant.update import UpdateOutcome, classify_update
 
 CORPUS = SHARED / "corpus" / "wsl-update"
@@ -103,6 +103,13 @@ EXPECTED: dict[str, Case] = {
     # An option the lifted 2.7.12 does not know: "other", with a fix that says so.
     "050.txt": Case("other", FAIL, None, None, "Wsl/UpdatePackage/E_INVALIDARG"),
 }
+
+@pytest.fixture(autouse=True)
+def _fresh_patterns() -> None:
+    """The sentence patterns are built once and cached (update._patterns); each test builds them anew
+    (about 1 ms), so that a change to how they are built is seen by every test, under mutmut too."""
+    update._patterns.cache_clear()
+
 
 needs_corpus = pytest.mark.skipif(not CORPUS.is_dir(), reason=f"the shared corpus is not here ({CORPUS})")
 
@@ -449,3 +456,340 @@ def test_garbage_is_other_with_a_short_printable_message(encoding: str) -> None:
     assert (outcome.kind, outcome.ok) == ("other", False)
     assert outcome.message.isprintable()
     assert len(outcome.message) < 200
+
+
+# --- every decision, pinned whole: kind, codes, message and the fix's commands -----------------
+# (the mutation run of update.py showed which of them no test held; each row names its rule)
+
+RELEASES = "https://github.com/microsoft/WSL/releases"
+FIX_ELEVATION = (
+    "run the terminal as Administrator (the WSL MSI installs per machine), "
+    f"or install the MSI from {RELEASES} by hand"
+)
+FIX_NETWORK = (
+    "WSL downloads from api.github.com and github.com: set up the proxy, or point the registry value "
+    rf"GitHubUrlOverride under HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\Lxss at a mirror, or download the MSI "
+    f"from {RELEASES} and install it by hand"
+)
+FIX_BUSY = (
+    "wait for the other installation (Windows Update, another MSI) to finish, or restart Windows, "
+    "then run `wsl --update` again"
+)
+FIX_INBOX = f"install WSL from the Store or MSI: `wsl --install` / the MSI from GitHub releases ({RELEASES})"
+FIX_NOT_APPLIED = (
+    "the new version was not installed (microsoft/WSL#12081; a declined or unseen UAC prompt is the usual cause): "
+    f"run the terminal as Administrator and accept the prompt, or install the MSI from {RELEASES} by hand; "
+    "then check `wsl --version`"
+)
+FIX_RESTART = "restart WSL so the new version runs: `wsl --shutdown`"
+FIX_REBOOT = "restart Windows, then run `wsl --update` again to confirm"
+FIX_OTHER = (
+    f"run `wsl --update` in a terminal to read the whole message; if it keeps failing, install the MSI from "
+    f"{RELEASES} by hand"
+)
+FIX_LATEST = "none needed; for builds not yet marked latest: `wsl --update --pre-release`"
+NOT_ELEVATED_1603 = (
+    "wsl --update failed: the WSL installer failed with MSI error 1603; 1603 is generic, and a terminal that is not "
+    "elevated is its most common cause"
+)
+DENIED = "wsl --update failed: access was denied (seen even from `sudo` and from SYSTEM or remote-run agents)"
+CANCELLED = "wsl --update failed: the installation was cancelled, usually by a declined UAC prompt"
+CODE = "Error code: Wsl/UpdatePackage/"
+
+
+class Whole(NamedTuple):
+    rule: str
+    output: str
+    exit_code: int
+    kind: str
+    msi: int | None
+    error: str | None
+    message: str
+    fix: str
+
+
+WHOLE = [
+    Whole("HTTP 403 is network; on CI runners it is GitHub's rate limit", "Forbidden (403).", FAIL, "network",
+          None, None,
+          "wsl --update could not download the update: HTTP 403 (on CI runners a 403 is usually GitHub's API rate "
+          "limit)", FIX_NETWORK),
+    Whole("HTTP 407 (proxy authentication) is network", "Proxy Authentication Required (407).", FAIL, "network",
+          None, None, "wsl --update could not download the update: HTTP 407", FIX_NETWORK),
+    Whole("HTTP 429 (rate limited) is network", "Too Many Requests (429).", FAIL, "network", None, None,
+          "wsl --update could not download the update: HTTP 429", FIX_NETWORK),
+    Whole("a WinINet HRESULT as Wsl/... leaf is network", CODE + "0x80072ee7", FAIL, "network", None,
+          "Wsl/UpdatePackage/0x80072ee7",
+          "wsl --update could not download the update: Wsl/UpdatePackage/0x80072ee7", FIX_NETWORK),
+    Whole("a WinINet HRESULT after 'Error:' (any case) is network even from the inbox client",
+          "Error: 0x80072EFD", FAIL, "network", None, "0x80072EFD",
+          "wsl --update could not download the update: 0x80072EFD", FIX_NETWORK),
+    Whole("MSI 1618 is busy", "Update failed (exit code: 1618).\n" + CODE + "0x80070652", FAIL, "busy", 1618,
+          "Wsl/UpdatePackage/0x80070652",
+          "wsl --update failed: another installation is running (MSI 1618) (MSI exit code 1618, error code "
+          "Wsl/UpdatePackage/0x80070652)", FIX_BUSY),
+    Whole("ERROR_INSTALL_ALREADY_RUNNING without an MSI code is busy", CODE + "ERROR_INSTALL_ALREADY_RUNNING", FAIL,
+          "busy", None, "Wsl/UpdatePackage/ERROR_INSTALL_ALREADY_RUNNING",
+          "wsl --update failed: another installation is running (MSI 1618) (error code "
+          "Wsl/UpdatePackage/ERROR_INSTALL_ALREADY_RUNNING)", FIX_BUSY),
+    Whole("MSI 1641 (the installer restarts Windows) is reboot-required", "Update failed (exit code: 1641).", 0,
+          "reboot-required", 1641, None,
+          "the WSL installer finished and asks for a restart of Windows (MSI 1641)", FIX_REBOOT),
+    Whole("MSI 1603 is generic; the log is named", "Update failed (exit code: 1603).\nLog file: " + LOG + "\n"
+          + CODE + "E_ABORT", FAIL, "needs-elevation", 1603, "Wsl/UpdatePackage/E_ABORT",
+          f"{NOT_ELEVATED_1603}; the log {LOG} names the real cause (MSI exit code 1603, error code "
+          "Wsl/UpdatePackage/E_ABORT)", FIX_ELEVATION),
+    Whole("HRESULT_FROM_WIN32(1603) is MSI 1603", CODE + "0x80070643", FAIL, "needs-elevation", None,
+          "Wsl/UpdatePackage/0x80070643", f"{NOT_ELEVATED_1603} (error code Wsl/UpdatePackage/0x80070643)",
+          FIX_ELEVATION),
+    Whole("ERROR_INSTALL_FAILURE is MSI 1603 by name", CODE + "ERROR_INSTALL_FAILURE", FAIL, "needs-elevation",
+          None, "Wsl/UpdatePackage/ERROR_INSTALL_FAILURE",
+          f"{NOT_ELEVATED_1603} (error code Wsl/UpdatePackage/ERROR_INSTALL_FAILURE)", FIX_ELEVATION),
+    Whole("E_ACCESSDENIED as a HRESULT", CODE + "0x80070005", FAIL, "needs-elevation", None,
+          "Wsl/UpdatePackage/0x80070005", f"{DENIED} (error code Wsl/UpdatePackage/0x80070005)", FIX_ELEVATION),
+    Whole("E_ACCESSDENIED by name", CODE + "E_ACCESSDENIED", FAIL, "needs-elevation", None,
+          "Wsl/UpdatePackage/E_ACCESSDENIED", f"{DENIED} (error code Wsl/UpdatePackage/E_ACCESSDENIED)",
+          FIX_ELEVATION),
+    Whole("E_ACCESSDENIED's text alone (048, as SYSTEM)", "Access is denied.", FAIL, "needs-elevation", None, None,
+          DENIED, FIX_ELEVATION),
+    Whole("E_ACCESSDENIED's zh-CN text alone", "拒绝访问。", FAIL, "needs-elevation", None, None, DENIED,
+          FIX_ELEVATION),
+    Whole("MSI 1602 is a cancelled install", "Update failed (exit code: 1602).", FAIL, "needs-elevation", 1602, None,
+          f"{CANCELLED} (MSI exit code 1602)", FIX_ELEVATION),
+    Whole("ERROR_CANCELLED (a declined UAC prompt)", CODE + "ERROR_CANCELLED", FAIL, "needs-elevation", None,
+          "Wsl/UpdatePackage/ERROR_CANCELLED", f"{CANCELLED} (error code Wsl/UpdatePackage/ERROR_CANCELLED)",
+          FIX_ELEVATION),
+    Whole("HRESULT_FROM_WIN32(ERROR_CANCELLED)", CODE + "0x800704C7", FAIL, "needs-elevation", None,
+          "Wsl/UpdatePackage/0x800704C7", f"{CANCELLED} (error code Wsl/UpdatePackage/0x800704C7)", FIX_ELEVATION),
+    Whole("ERROR_INSTALL_USEREXIT (MSI 1602 by name)", CODE + "ERROR_INSTALL_USEREXIT", FAIL, "needs-elevation",
+          None, "Wsl/UpdatePackage/ERROR_INSTALL_USEREXIT",
+          f"{CANCELLED} (error code Wsl/UpdatePackage/ERROR_INSTALL_USEREXIT)", FIX_ELEVATION),
+    Whole("HRESULT_FROM_WIN32(1602)", CODE + "0x80070642", FAIL, "needs-elevation", None,
+          "Wsl/UpdatePackage/0x80070642", f"{CANCELLED} (error code Wsl/UpdatePackage/0x80070642)", FIX_ELEVATION),
+    Whole("MSI 1925: no privileges to install for all users", "Update failed (exit code: 1925).", FAIL,
+          "needs-elevation", 1925, None,
+          "wsl --update failed: the installer lacks the privileges to install for all users (MSI 1925) (MSI exit "
+          "code 1925)", FIX_ELEVATION),
+    Whole("E_ABORT on 2.0.x is a refused per-machine install", CODE + "E_ABORT", FAIL, "needs-elevation", None,
+          "Wsl/UpdatePackage/E_ABORT",
+          "wsl --update failed: the WSL installer was aborted, which on WSL 2.0.x means it was not elevated (error "
+          "code Wsl/UpdatePackage/E_ABORT)", FIX_ELEVATION),
+    Whole("RPC_S_CALL_FAILED is the Store's install service, not network (microsoft/WSL#10147)",
+          CODE + "RPC_S_CALL_FAILED", FAIL, "other", None, "Wsl/UpdatePackage/RPC_S_CALL_FAILED",
+          "wsl --update failed: the call to the Microsoft Store's install service failed (not a network error)",
+          "retry with `wsl --update --web-download` (downloads from GitHub instead of the Store), "
+          f"or install the MSI from {RELEASES} by hand"),
+    Whole("REGDB_E_CLASSNOTREG: a damaged install that wsl.exe offers to repair",
+          "Error code: Wsl/CallMsi/Install/REGDB_E_CLASSNOTREG", FAIL, "other", None,
+          "Wsl/CallMsi/Install/REGDB_E_CLASSNOTREG",
+          "WSL's installation is damaged (a COM class is not registered) and wsl.exe offers to repair it",
+          f"let wsl.exe repair it (press a key at its prompt), or reinstall the MSI from {RELEASES}"),
+    Whole("E_INVALIDARG: the option is rejected; the first line is shown",
+          "Invalid command line argument: --inbox\n" + CODE + "E_INVALIDARG", FAIL, "other", None,
+          "Wsl/UpdatePackage/E_INVALIDARG",
+          "wsl --update rejected an option: Invalid command line argument: --inbox",
+          "run `wsl --update` or `wsl --update --pre-release` without other options"),
+    Whole("another MSI code is a failure that names the log", "Update failed (exit code: 1619).\nLog file: " + LOG,
+          FAIL, "other", 1619, None, f"wsl --update failed (MSI exit code 1619); see the log {LOG}", FIX_OTHER),
+    Whole("another Wsl/... code is a failure", CODE + "ERROR_FOO", FAIL, "other", None, "Wsl/UpdatePackage/ERROR_FOO",
+          "wsl --update failed (error code Wsl/UpdatePackage/ERROR_FOO)", FIX_OTHER),
+    Whole("an inbox Windows Update HRESULT keeps its meaning", "Errore: 0x8024500c", FAIL, "inbox", None,
+          "0x8024500c",
+          "this is the inbox wsl.exe of the Windows image, and its update failed with 0x8024500c (Windows Update is "
+          "blocked by policy)", FIX_INBOX),
+    Whole("an inbox HRESULT's meaning is looked up whatever its case", "Erreur : 0x80D02002", FAIL, "inbox", None,
+          "0x80D02002",
+          "this is the inbox wsl.exe of the Windows image, and its update failed with 0x80D02002 (the download "
+          "timed out)", FIX_INBOX),
+    Whole("an unknown inbox HRESULT", "Error: 0x80240066", FAIL, "inbox", None, "0x80240066",
+          "this is the inbox wsl.exe of the Windows image, and its update failed with 0x80240066 (an error of "
+          "Windows Update or the Store)", FIX_INBOX),
+    Whole("a WinINet sentence alone is network", "A connection with the server could not be established", FAIL,
+          "network", None, None,
+          "wsl --update could not download the update: A connection with the server could not be established",
+          FIX_NETWORK),
+    Whole("the inbox client's own sentences", "Checking for updates...\nNo updates are available.", 0, "inbox",
+          None, None,
+          "this is the inbox wsl.exe of the Windows image, which cannot update to the WSL that has virtiofs",
+          FIX_INBOX),
+    Whole("'latest' with exit 0", "Checking for updates.\n" + wsltext.UPDATE_TEXT["en-US"]["latest"], 0,
+          "already-latest", None, None, "the most recent version of WSL is already installed", FIX_LATEST),
+    Whole("'latest' with a failing exit is a failure", wsltext.UPDATE_TEXT["en-US"]["latest"], 4294967295, "other",
+          None, None, "wsl --update said the latest version is installed but exited with -1", FIX_OTHER),
+    Whole("the system's reboot sentence", wsltext.REBOOT_REQUIRED["en-US"], 0, "reboot-required", None, None,
+          "the update went through; Windows must restart before the change takes effect", FIX_REBOOT),
+    Whole("an unknown line and a failing exit", "Element not found.", 4294967295, "other", None, None,
+          "wsl --update failed with exit code -1: Element not found.", FIX_OTHER),
+    Whole("an unknown line and exit 0: the last line is shown", "Something\nElement not found.", 0, "other", None,
+          None, "wsl --update printed something this tool does not know: Element not found.", FIX_OTHER),
+    Whole("nothing at all and exit 0", "", 0, "other", None, None,
+          "wsl --update printed something this tool does not know and printed nothing", FIX_OTHER),
+]
+
+
+@pytest.mark.parametrize("case", WHOLE, ids=[c.rule for c in WHOLE])
+def test_whole_outcome(case: Whole) -> None:
+    outcome = classify_update(case.output + "\r\n", case.exit_code)
+    assert outcome == UpdateOutcome(
+        case.kind, None, case.msi, case.error, case.message, case.fix, case.kind in OK_KINDS
+    ), outcome.message
+
+
+class Updating(NamedTuple):
+    rule: str
+    output: str
+    exit_code: int
+    before: str | None
+    after: str | None
+    kind: str
+    target: str | None
+    message: str
+
+
+UPDATING = "Checking for updates.\nUpdating Windows Subsystem for Linux to version: 2.9.4.\n"
+UPDATING_CASES = [
+    Updating("the same version before and after: not applied, whatever the exit code", UPDATING, 0,
+             "2.8.9.0", "2.8.9.0", "not-applied", "2.9.4",
+             "wsl --update said it was updating to 2.9.4, but the installed version is still 2.8.9.0"),
+    Updating("only the version after, at the target", UPDATING, 0, None, "2.9.4.0", "updated", "2.9.4",
+             "WSL is now at 2.9.4.0"),
+    Updating("only the version after, past the target", UPDATING, 0, None, "2.10.0.0", "updated", "2.9.4",
+             "WSL is now at 2.10.0.0"),
+    Updating("only the version after, below the target", UPDATING, 0, None, "2.8.9.0", "not-applied", "2.9.4",
+             "wsl --update said it was updating to 2.9.4, but the installed version is 2.8.9.0"),
+    Updating("only the version before: the exit code decides, 0 is an unverified update", UPDATING, 0, "2.8.9.0",
+             None, "updated", "2.9.4",
+             "wsl --update reports updating to 2.9.4 (not verified: compare `wsl --version` before and after)"),
+    Updating("no versions and exit 1: not applied", UPDATING, 1, None, None, "not-applied", "2.9.4",
+             "wsl --update said it was updating to 2.9.4, then exited with 1 and no error text"),
+    Updating("no versions and exit 4294967295: shown as -1", UPDATING, 4294967295, None, None, "not-applied",
+             "2.9.4", "wsl --update said it was updating to 2.9.4, then exited with -1 and no error text"),
+    Updating("ja 1.1.x says it is updating with no version (018)", "Linux 用 Windows サブシステムを更新しています。",
+             0, None, None, "updated", None,
+             "wsl --update reports updating (not verified: compare `wsl --version` before and after)"),
+    Updating("ja 1.1.x, failing exit", "Linux 用 Windows サブシステムを更新しています。", FAIL, None, None,
+             "not-applied", None, "wsl --update said it was updating, then exited with -1 and no error text"),
+    Updating("a higher version after decides, the output's codes are only noted",
+             UPDATING + "Update failed (exit code: 1603).\nError code: Wsl/UpdatePackage/E_ABORT", FAIL, "2.8.9.0",
+             "2.9.4.0", "updated", "2.9.4",
+             "WSL was updated from 2.8.9.0 to 2.9.4.0; the output also reported (MSI exit code 1603, error code "
+             "Wsl/UpdatePackage/E_ABORT)"),
+    Updating("a higher version after, nothing else to note", UPDATING, 0, "2.8.9.0", "2.9.4.0", "updated", "2.9.4",
+             "WSL was updated from 2.8.9.0 to 2.9.4.0"),
+    Updating("a higher version after and MSI 3010: Windows must restart", UPDATING + "Update failed (exit code: 3010).",
+             0, "2.8.9.0", "2.9.4.0", "reboot-required", "2.9.4",
+             "WSL was updated from 2.8.9.0 to 2.9.4.0; Windows must restart before the change takes effect"),
+]
+
+
+@pytest.mark.parametrize("case", UPDATING_CASES, ids=[c.rule for c in UPDATING_CASES])
+def test_updating_outcome(case: Updating) -> None:
+    outcome = classify_update(case.output, case.exit_code, before=case.before, after=case.after)
+    fix = {"updated": FIX_RESTART, "not-applied": FIX_NOT_APPLIED, "reboot-required": FIX_REBOOT}[case.kind]
+    assert outcome == UpdateOutcome(
+        case.kind, case.target, outcome.msi_code, outcome.error_code, case.message, fix, case.kind != "not-applied"
+    )
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "kind"),
+    [
+        ("v2.8.9.0", "v2.9.4.0", "updated"),  # a leading "v" (as in release tags) is read
+        ("2.0.4.0", "2.0.5.0", "updated"),  # trailing zeros only are dropped, not inner ones
+        ("2.8.0.1", "2.8.0.2", "updated"),
+        ("2.9.4.0", "2.9.4.1", "updated"),  # a trailing 1 is a part, not a zero
+        ("2.9.4", "2.9.4.0", "not-applied"),  # 2.9.4 == 2.9.4.0
+        ("3", "3.0.0.0", "not-applied"),  # 3 == 3.0.0.0
+        ("2.9.4.0", "2.9.4.999999999999999999", "updated"),  # 18 digits: still a version (versions.MAX_PART_DIGITS)
+        ("2.9.4.0", "2.9.4.9999999999999999999", "unverified"),  # 19 digits: no version wsl.exe printed
+        ("10.0.26100.4349", "10.0.26100.4350", "updated"),  # parts of any length up to the cap
+    ],
+)
+def test_versions_compare_as_numbers(before: str, after: str, kind: str) -> None:
+    """before/after decide (microsoft/WSL#12081: the exit code is not trusted); compared part by part as numbers."""
+    outcome = classify_update(UPDATING, 0, before=before, after=after)
+    if kind == "unverified":  # as if no version after had been given
+        assert outcome.message == classify_update(UPDATING, 0).message
+    assert outcome.kind == kind.replace("unverified", "updated")
+
+
+def test_target_is_the_version_on_the_line_after_the_checking_line_in_any_language() -> None:
+    """NOTES-update.md step 2: a sentence not in the table (here Finnish) still yields the target."""
+    for check in ("Checking for updates.", "Checking for updates", "checking for UPDATES."):
+        outcome = classify_update(f"{check}\nPäivitetään versioon 2.9.4.", 0)
+        assert (outcome.kind, outcome.target_version) == ("updated", "2.9.4"), check
+
+
+def test_target_after_a_warning_between_checking_and_updating() -> None:
+    """The line after the checking line holds no version: the localised "Updating" sentence decides."""
+    text = "Checking for updates.\nwsl: a warning printed by the service\n" + UPDATING.split("\n")[1]
+    assert classify_update(text, 0).target_version == "2.9.4"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Windows-Subsystem für Linux wird auf Version 2.9.4 aktualisiert",  # paste lost the closing dot
+        "Linux 用 Windows サブシステムをバージョン 2.9.4 に更新しています.",  # 。 retyped as . (011)
+        "updating windows subsystem for linux to version: 2.9.4",  # retyped, lower case
+    ],
+)
+def test_updating_sentence_alone_whatever_closes_it(line: str) -> None:
+    assert classify_update(line, 0).target_version == "2.9.4"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The most recent version of Windows Subsystem for Linux is already installed",  # no closing dot
+        "THE MOST RECENT VERSION OF WINDOWS SUBSYSTEM FOR LINUX IS ALREADY INSTALLED.",
+    ],
+)
+def test_latest_sentence_whatever_closes_it_and_its_case(text: str) -> None:
+    assert classify_update(text, 0).kind == "already-latest"
+
+
+def test_reboot_sentence_without_its_closing_dot() -> None:
+    text = wsltext.REBOOT_REQUIRED["en-US"].rstrip(".")
+    assert classify_update(text, 0).kind == "reboot-required"
+
+
+def test_inbox_answer_quoted_with_a_prompt_mark() -> None:
+    """A leading ">" (markdown quote, bare prompt) is dropped before the anchored inbox sentences are tried."""
+    assert classify_update("> Invalid command line option: --update", FAIL).kind == "inbox"
+
+
+def test_wsl_code_outranks_a_bare_hresult_elsewhere() -> None:
+    """The lifted client's Wsl/... code decides; a "...: 0x80072EFD" on another line is not read beside it."""
+    text = "Update failed (exit code: 1603).\nEarlier download failed: 0x80072EFD\n" + CODE + "ERROR_INSTALL_FAILURE"
+    outcome = classify_update(text, FAIL)
+    assert (outcome.kind, outcome.error_code) == ("needs-elevation", "Wsl/UpdatePackage/ERROR_INSTALL_FAILURE")
+
+
+def test_shortest_spaced_utf16_line() -> None:
+    """UTF-16LE shown with blanks for NULs: 9 characters ("( 4 0 3 )") is the shortest line taken back."""
+    assert classify_update("( 4 0 3 )", FAIL).kind == "network"
+
+
+def test_last_line_shown_after_a_progress_bar_redrawn_with_cr() -> None:
+    """041/042: the inbox client's error is printed over its progress bar after a lone CR."""
+    outcome = classify_update("[====      25.0%      ]\r`Element not found.`\r\n", FAIL)
+    assert outcome.message == "wsl --update failed with exit code -1: Element not found."
+
+
+@pytest.mark.parametrize(
+    ("line", "shown"),
+    [
+        ("x" * 100, "x" * 100),
+        ("x" * 101, "x" * 100 + "…"),
+        ("bad\x1b[31m byte", "bad?[31m byte"),
+    ],
+)
+def test_unknown_line_is_shown_printable_and_at_most_100_characters(line: str, shown: str) -> None:
+    outcome = classify_update(line, FAIL)
+    assert outcome.message == f"wsl --update failed with exit code -1: {shown}"
+
+
+def test_exit_codes_shown_signed() -> None:
+    """wsl.exe's exit code is a DWORD: 2147483648 and above are negative as signed."""
+    assert classify_update("x", 2147483648).message == "wsl --update failed with exit code -2147483648: x"
+    assert classify_update("x", 2147483647).message == "wsl --update failed with exit code 2147483647: x"
