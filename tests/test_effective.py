@@ -580,3 +580,275 @@ def test_default_memory_is_judged_against_the_host() -> None:
 def test_file_wsl_cannot_open_is_judged_on_defaults() -> None:
     raw = b"\xfe\xff" + "[wsl2]\r\nvirtiofs=true\r\nmemory=8GB\r\n".encode("utf-16-be")
     assert policy_codes(raw) == [("virtiofs-disabled", None)]
+
+
+# ---------------------------------------------------------------------------------------
+# Each finding in full: code, line, key, what it says WSL does, and the exact fix
+# (mutation testing, TESTING.md: a changed fix, key, line or stated rule fails here)
+# ---------------------------------------------------------------------------------------
+
+
+def full(raw: bytes | str) -> list[tuple[str, int | None, str | None, str, str]]:
+    """Findings in the order evaluate() returns them (top to bottom), nothing left out."""
+    return [(f.code, f.line, f.key, f.message, f.fix) for f in doc(raw).evaluation.findings]
+
+
+def test_every_line_wsl_rejects_with_its_rule_and_fix() -> None:
+    """WSL's line grammar: `;` is no comment, only \\\\ \\" \\b \\n \\t are escapes, a header is
+    [letters and digits] then blanks or #, a key is [A-Za-z][A-Za-z0-9]* then '=', a quote must
+    close. Each rejected line is named by its own text (cut to 60 characters, trimmed)."""
+    raw = (
+        "[wsl2]\n; x\nkernel=C:\\\\x\\a\n[ws l2]\n[wsl2] x\n[wsl2\nkernelCommandLine=\"abc\nwsl2.memory=4GB\n"
+        "a.wsl2.memory=4GB\nnetworking_mode=nat\nzz_qq=1\ns_w_a_p=1\ns-w-a-p=1\ns w a p=1\nvmSwitXé=1\n"
+        "networkingmode\n=5\n==\n=" + "x" * 70 + "\n;X\r\n[system-distro-env]\n=last"
+    )
+    rejected = "; the keys below it stay in the previous section"
+    names = "section names are letters and digits only, e.g. [wsl2] or [experimental]"
+    unreadable = "a line must be a [section], a key=value or a # comment"
+    comment_it = "fix the line or turn it into a comment with #"
+    assert full(raw) == [
+        ("semicolon-comment", 2, None, "';' does not start a comment in .wslconfig: WSL skips `; x` as an invalid key",
+         "start the line with # instead of ;"),
+        ("invalid-escape", 3, None, "`\\a` is not an escape WSL knows, so it drops the whole line `kernel=C:\\\\x\\a`",
+         "write every backslash twice (C:\\\\Users\\\\me) or use / instead"),
+        ("invalid-line", 4, None, f"WSL rejects the section header `[ws l2]`{rejected}", names),
+        ("invalid-line", 5, None, f"WSL rejects the section header `[wsl2] x`{rejected}",
+         "put nothing but blanks or a # comment after the closing ]"),
+        ("invalid-line", 6, None, f"WSL rejects the section header `[wsl2`{rejected}", names),
+        ("invalid-line", 7, None, 'an unterminated double quote makes WSL drop the line `kernelCommandLine="abc`',
+         'close the quote, or escape a literal quote as \\"'),
+        ("invalid-line", 8, None, "WSL cannot read the key in `wsl2.memory=4GB`, so it drops the line",
+         "write the key without its section, under [wsl2]: memory=..."),
+        ("invalid-line", 9, None, "WSL cannot read the key in `a.wsl2.memory=4GB`, so it drops the line",
+         "write the key without its section, under [a]: memory=..."),
+        ("invalid-line", 10, None, "WSL cannot read the key in `networking_mode=nat`, so it drops the line",
+         "key names are letters and digits only; did you mean wsl2.networkingMode?"),
+        ("invalid-line", 11, None, "WSL cannot read the key in `zz_qq=1`, so it drops the line",
+         "key names are letters and digits only"),
+        ("invalid-line", 12, None, "WSL cannot read the key in `s_w_a_p=1`, so it drops the line",
+         "key names are letters and digits only; did you mean wsl2.swap?"),
+        ("invalid-line", 13, None, "WSL cannot read the key in `s-w-a-p=1`, so it drops the line",
+         "key names are letters and digits only; did you mean wsl2.swap?"),
+        ("invalid-line", 14, None, "WSL cannot read the key in `s w a p=1`, so it drops the line",
+         "key names are letters and digits only; did you mean wsl2.swap?"),
+        ("invalid-line", 15, None, "WSL cannot read the key in `vmSwitXé=1`, so it drops the line",
+         "key names are ASCII letters and digits only"),
+        ("invalid-line", 16, None, "`networkingmode` has no '=': WSL drops the line",
+         "write it as key=value, or comment it out with #"),
+        ("invalid-line", 17, None, f"WSL cannot read `=5`: {unreadable}", comment_it),
+        ("invalid-line", 18, None, f"WSL cannot read `==`: {unreadable}", comment_it),
+        ("invalid-line", 19, None, f"WSL cannot read `={'x' * 59}`: {unreadable}", comment_it),
+        ("semicolon-comment", 20, None, "';' does not start a comment in .wslconfig: WSL skips `;X` as an invalid key",
+         "start the line with # instead of ;"),
+        ("invalid-line", 21, None, f"WSL rejects the section header `[system-distro-env]`{rejected}",
+         "move WSLg's [system-distro-env] section to %USERPROFILE%\\.wslgconfig"),
+        ("invalid-line", 22, None, f"WSL cannot read `=last`: {unreadable}", comment_it),
+    ]
+
+
+def test_backslash_at_the_end_of_the_file_is_an_invalid_escape() -> None:
+    """WSL's escape reader: a backslash with nothing after it drops its line."""
+    assert full("[wsl2]\nkernel=C:\\\\x\\") == [
+        ("invalid-escape", 2, None,
+         "`\\<end of file>` is not an escape WSL knows, so it drops the whole line `kernel=C:\\\\x\\`",
+         "write every backslash twice (C:\\\\Users\\\\me) or use / instead"),
+    ]
+
+
+def test_every_entry_wsl_ignores_or_rejects_with_its_rule_and_fix() -> None:
+    """WSL's key table: keys before any section, unknown keys, wsl.conf sections, keys in the
+    wrong section, first occurrence wins, each value type's parser and its fix, the ignoredPorts
+    leniency, virtio9p forced off, kernelModules needing kernel, and an invalid macAddress last."""
+    raw = (
+        "bogus=1\nmemory=1\n[wsl2]\nzzqqxx=1\nmemroy=4GB\n[boot]\nsystemd=true\n[experimental]\nmemory=4GB\n"
+        "[wsl2]\nvirtiofs=2\nprocessors=four\nswap=lots\nnetworkingMode=qq\nnetworkingMode=nat\nprocessors=İ\n"
+        "[experimental]\nautoMemoryReclaim=gradualĀ\nignoredPorts=0x50,a,70000,22\ndnsTunnelingIpAddress=1.2.3\n"
+        "[wsl2]\nswapFile=日本\nvirtio9p=true\nkernelModules=C:\\\\m.vhdx\nmacAddress=zz\n"
+    )
+    mac = "WSL ignores wsl2.macAddress=zz: 'zz' is not a MAC address (six hex pairs such as 00:15:5D:01:02:03); " \
+        "WSL refuses to start the VM with an invalid one; it uses the default (random in Bridged mode)"
+    size = "is not a size WSL accepts: whole number plus B, K/KB, M/MB, G/GB or T/TB, upper case, no space " \
+        "(no unit means bytes)"
+    assert full(raw) == [
+        ("key-outside-section", 1, "bogus", "bogus comes before any [section] header, so WSL ignores it",
+         "move the line under the right [section]"),
+        ("key-outside-section", 2, "memory", "memory comes before any [section] header, so WSL ignores it",
+         "move the line under [wsl2]"),
+        ("unknown-key", 4, "wsl2.zzqqxx", "WSL does not know the key wsl2.zzqqxx and ignores it",
+         "check the spelling against `wslconfig-assistant show --all`"),
+        ("unknown-key", 5, "wsl2.memroy", "WSL does not know the key wsl2.memroy and ignores it",
+         "did you mean wsl2.memory?"),
+        ("wrong-section", 7, "boot.systemd",
+         "[boot] is a section of wsl.conf (inside each distro), not of .wslconfig; WSL ignores boot.systemd",
+         "put [boot] systemd=... in /etc/wsl.conf inside the distro, and delete it here"),
+        ("wrong-section", 9, "experimental.memory", "memory belongs in [wsl2], not [experimental]: WSL ignores it here",
+         "move the line under [wsl2]"),
+        ("invalid-value", 11, "wsl2.virtiofs",
+         "WSL ignores wsl2.virtiofs=2: '2' is not a boolean WSL accepts (only true, false, 1 or 0); "
+         "it uses the default (false)", "write virtiofs= followed by true or false"),
+        ("invalid-value", 12, "wsl2.processors",
+         "WSL ignores wsl2.processors=four: 'four' is not an integer WSL accepts; "
+         "it uses the default (all logical processors)", "write processors= followed by a whole number such as 4"),
+        ("invalid-value", 13, "wsl2.swap",
+         f"WSL ignores wsl2.swap=lots: 'lots' {size}; it uses the default (25% of memory, rounded up to whole GB)",
+         "write swap= followed by a size such as 8GB or 512MB"),
+        ("invalid-value", 14, "wsl2.networkingMode",
+         "WSL ignores wsl2.networkingMode=qq: 'qq' is not one of Bridged, Consomme, Mirrored, Nat, None, "
+         "VirtioProxy (any case); it uses the default (Nat)",
+         "write networkingMode= followed by None or Nat or Bridged or Mirrored or Consomme or VirtioProxy"),
+        ("duplicate-key", 15, "wsl2.networkingMode",
+         "wsl2.networkingMode is set again; WSL keeps the first one (line 14) and ignores this one",
+         "delete this line, or the one on line 14"),
+        ("duplicate-key", 16, "wsl2.processors",
+         "wsl2.processors is set again; WSL keeps the first one (line 12) and ignores this one",
+         "delete this line, or the one on line 12"),
+        ("non-ascii-value", 18, "experimental.autoMemoryReclaim",
+         "WSL mangles non-ASCII characters in experimental.autoMemoryReclaim: 'gradualĀ' reads as 'Gradual'",
+         "write the value with ASCII characters only"),
+        ("invalid-value", 19, "experimental.ignoredPorts",
+         "WSL skips '0x50', 'a', '70000' in experimental.ignoredPorts: each entry must be a port number 1-65535",
+         "list port numbers separated by commas, e.g. 3000,8080"),
+        ("invalid-value", 20, "experimental.dnsTunnelingIpAddress",
+         "WSL ignores experimental.dnsTunnelingIpAddress=1.2.3: '1.2.3' is not an IPv4 address "
+         "(such as 10.255.255.254); it uses the default (10.255.255.254)",
+         "write dnsTunnelingIpAddress= followed by 10.255.255.254"),
+        ("non-ascii-value", 22, "wsl2.swapFile",
+         "WSL mangles non-ASCII characters in wsl2.swapFile: it will use '\ufffd,'",
+         "use a path with ASCII characters only (e.g. C:\\\\wsl\\\\...)"),
+        ("setting-ignored", 23, "wsl2.virtio9p", "WSL forces virtio9p off and warns at every start",
+         "delete the virtio9p line; set virtiofs=true for fast Windows-drive access"),
+        ("invalid-value", 24, "wsl2.kernelModules", "kernelModules is set without kernel=: WSL refuses to start the VM",
+         "set wsl2.kernel to the kernel those modules belong to, or delete kernelModules"),
+        ("invalid-value", 25, "wsl2.macAddress", mac, "write macAddress= followed by 00:15:5D:01:02:03"),
+        ("invalid-value", 25, "wsl2.macAddress",
+         "with an invalid macAddress WSL stops reading here and the VM does not start",
+         "write macAddress= followed by 00:15:5D:01:02:03"),
+    ]
+
+
+def test_custom_kernel_in_full() -> None:
+    """A kernel= path replaces WSL's kernel: the fast path needs 6.18.26.3-1 or newer."""
+    assert full("[wsl2]\nkernel=C:\\\\k\n") == [
+        ("custom-kernel", 2, "wsl2.kernel",
+         "a custom kernel (C:\\\\k) replaces WSL's: its version decides the fast path, and it needs the hv_pci "
+         "swiotlb patch (kernel 6.18.26.3 or newer)",
+         "delete the kernel= line to use WSL's own kernel, or build yours from 6.18.26.3-1 or newer"),
+    ]
+
+
+def test_escapes_in_a_path_are_named_and_the_fix_doubles_every_backslash() -> None:
+    """WSL's escapes \\b \\t \\n become control characters; a literal TAB and a continuation's line
+    break are the user's own and are not escapes."""
+    raw = "[wsl2]\nswapFile=C:\\temp\\\\s\\new\\b\t x\\\n  y\n"
+    assert full(raw) == [
+        ("escape-in-path", 3, "wsl2.swapFile",
+         "wsl2.swapFile=C:\\temp\\\\s\\new\\b\\t x\\\\x0a  y: WSL reads \\b (backspace), \\t (TAB), \\n (newline) "
+         "as control characters, not as part of the path",
+         "double every backslash: swapFile=C:\\\\temp\\\\\\\\s\\\\new\\\\b\\t x\\\\\\x0a  y"),
+    ]
+    # A literal TAB (a blank WSL keeps inside the value) is no escape.
+    assert full("[wsl2]\nswapFile=C:\\\\a\tb\n") == []
+    assert value("[wsl2]\nswapFile=C:\\\\a\tb\n", "wsl2.swapfile") == "C:\\a\tb"
+
+
+def test_control_characters_typed_into_values() -> None:
+    """A control character WSL keeps in a value (strtol and strtoull skip leading C blanks such as
+    VT and FF; ignoredPorts' stoi too): named by code point, with what WSL uses. After a NUL WSL
+    reads nothing, so a control character there is no finding."""
+    raw = (
+        "[wsl2]\nvmSwitch=a\x0bb\x7f\x1b\nmemory=\x0b8GB\nprocessors=\x0c4\nswapFile=\x01\n"
+        "kernelCommandLine=a\x00\x01\x00\x02\n[experimental]\nignoredPorts=80,\x0c81\n"
+    )
+
+    def retype(key: str) -> str:
+        return f"retype the line without control characters: wslconfig-assistant set {key} VALUE"
+
+    assert full(raw) == [
+        ("control-character", 2, "wsl2.vmSwitch",
+         "wsl2.vmSwitch: the value holds the control characters U+000B (vertical tab), U+001B (ESC), U+007F (DEL); "
+         "WSL uses 'a\\x0bb\\x7f\\x1b'", retype("wsl2.vmSwitch")),
+        ("control-character", 3, "wsl2.memory",
+         "wsl2.memory: the value holds the control character U+000B (vertical tab); WSL uses 8GB",
+         retype("wsl2.memory")),
+        ("control-character", 4, "wsl2.processors",
+         "wsl2.processors: the value holds the control character U+000C (form feed); WSL uses 4",
+         retype("wsl2.processors")),
+        ("control-character", 5, "wsl2.swapFile",
+         "wsl2.swapFile: the value holds the control character U+0001; WSL uses '\\x01'", retype("wsl2.swapFile")),
+        ("control-character", 8, "experimental.ignoredPorts",
+         "experimental.ignoredPorts: the value holds the control character U+000C (form feed); WSL uses 80,81",
+         retype("experimental.ignoredPorts")),
+    ]
+    assert value(raw, "wsl2.memory") == 8 * GB
+    assert value(raw, "wsl2.kernelcommandline") == "a"
+
+
+def test_ctrl_z_line_counts_every_line_before_it() -> None:
+    """WSL stops at Ctrl-Z (0x1A); the finding is on the Ctrl-Z's own line, counted from the top
+    (a leading blank line included), even when a single character follows it."""
+    assert full("\n[wsl2]\n\x1ax") == [
+        ("invalid-line", 3, None,
+         "a Ctrl-Z character (0x1A) on line 3 ends the file for WSL: nothing after it is read",
+         "delete the Ctrl-Z character"),
+    ]
+    assert full("[wsl2]\r\n\x1a \t\r\n") == []
+
+
+def test_invalid_mac_address_stops_everything_after_its_line_only() -> None:
+    """WSL stops reading at an invalid macAddress: lines after it give nothing (not even the very
+    next line), lines before it are reported, and the combination checks still run."""
+    raw = "[wsl2]\nkernelModules=C:\\\\m\n;a\nmacAddress=zz\n;b\nbogus=1\n"
+    assert [(code, line) for code, line, *_ in full(raw)] == [
+        ("invalid-value", 2), ("semicolon-comment", 3), ("invalid-value", 4), ("invalid-value", 4),
+    ]
+
+
+def test_an_untrusted_tail_still_reports_the_head() -> None:
+    """UTF-8 head + UTF-16 tail (PowerShell 5 append): WSL reads the head as written, so its
+    problems and combinations are reported; the tail is one encoding-unsupported."""
+    head = "[wsl2]\r\n;a\r\nkernelModules=C:\\\\m\r\n"
+    raw = head.encode() + b"\xff\xfe" + "[wsl2]\r\nvirtiofs=true\r\n".encode("utf-16-le")
+    assert [(code, line) for code, line, *_ in full(raw)] == [
+        ("semicolon-comment", 2), ("invalid-value", 3), ("encoding-unsupported", 4),
+    ]
+    (encoding,) = findings_of(raw, "encoding-unsupported")
+    assert encoding.fix == "wslconfig-assistant repair"
+
+
+def test_findings_come_top_to_bottom_whatever_order_the_checks_ran() -> None:
+    """Entries are checked before rejected lines; the list is still in line order."""
+    assert [(code, line) for code, line, *_ in full("[wsl2]\nzzz=1\n;x\n")] == [
+        ("unknown-key", 2), ("semicolon-comment", 3),
+    ]
+
+
+def test_did_you_mean_for_the_first_200_unknown_keys_only() -> None:
+    """Each did-you-mean is a fuzzy match against every key: the first 200 unknown keys get one."""
+    raw = "[wsl2]\n" + "memroy=1\n" * 201
+    fixes = [f.fix for f in doc(raw).evaluation.findings if f.code == "unknown-key"]
+    assert fixes[:200] == ["did you mean wsl2.memory?"] * 200
+    assert fixes[200:] == ["check the spelling against `wslconfig-assistant show --all`"]
+
+
+def test_invalid_utf8_bytes_read_as_u_fffd_then_cut_to_their_low_byte() -> None:
+    """WSL's CRT reads each byte that is not UTF-8 as U+FFFD, whose low byte 0xFD is what the
+    value holds; in a UTF-16 file a lone surrogate is a real unit, cut to its own low byte."""
+    utf8 = b"[wsl2]\nvmSwitch=\xe9\xa9x\nprocessors=\xb1\n"
+    assert value(utf8, "wsl2.vmswitch") == "\ufffd\ufffdx"
+    assert [f.message for f in findings_of(utf8, "invalid-value")] == [
+        "WSL ignores wsl2.processors=\udcb1: 'ý' is not an integer WSL accepts; "
+        "it uses the default (all logical processors)",
+    ]
+    utf16 = "\ufeff[wsl2]\nvmSwitch=\udce9\udca9x\nprocessors=\udcb1\n".encode("utf-16-le", "surrogatepass")
+    assert value(utf16, "wsl2.vmswitch") == "\ufffdx"
+    assert [f.message for f in findings_of(utf16, "invalid-value")] == [
+        "WSL ignores wsl2.processors=\udcb1: '±' is not an integer WSL accepts; "
+        "it uses the default (all logical processors)",
+    ]
+
+
+def test_invalid_dns_tunneling_ip_sets_dns_tunneling_off_as_a_setting() -> None:
+    """The DNS tunneling switch WSL turns off is wsl2.dnsTunneling, from the IP address's line."""
+    setting = doc("[experimental]\ndnsTunnelingIpAddress=1.2.3\n").settings["wsl2.dnstunneling"]
+    assert (setting.spec.name, setting.value, setting.entry.line, setting.text) == (
+        "wsl2.dnsTunneling", False, 2, "1.2.3")

@@ -79,7 +79,7 @@ class _Evaluator:
     def run(self) -> None:
         for entry in self.parsed.entries:
             if not self.trusted(entry.line_start):
-                continue
+                break  # entries come in file order: every later one is in the untrusted tail too
             if not self.take(entry):
                 # An invalid macAddress: WSL stops here and the VM does not start.
                 self.stopped_at = entry.line_end
@@ -104,8 +104,9 @@ class _Evaluator:
 
     # -- lines WSL rejects ------------------------------------------------------------
     def line_text(self, problem: Problem) -> str:
+        # A CR before the LF stays: every caller strips the line or looks only before its '='.
         end = self.text.find("\n", problem.line_start)
-        return self.text[problem.line_start : end if end >= 0 else len(self.text)].rstrip("\r")
+        return self.text[problem.line_start : end if end >= 0 else len(self.text)]
 
     def problem_finding(self, problem: Problem) -> Finding:
         line = self.line_text(problem)
@@ -159,7 +160,7 @@ class _Evaluator:
         )
 
     def equals_finding(self, problem: Problem, line: str, shown: str) -> Finding:
-        lhs = line.split("=", 1)[0].strip()
+        lhs = line.partition("=")[0].strip()
         if "=" in line and lhs:
             if "." in lhs:
                 fix = f"write the key without its section, under [{lhs.split('.')[0]}]: {lhs.split('.')[-1]}=..."
@@ -281,10 +282,9 @@ class _Evaluator:
                 )
             # Only what an escape made (\t, \b, \n): a control character typed as such is
             # control-character's business, and a line break in ``raw`` is a continuation.
-            controls = sorted({c for c in "\t\b\n" if entry.value.count(c) > (0 if c == "\n" else raw.count(c))})
+            controls = [c for c in _ESCAPED_CONTROLS if entry.value.count(c) > (0 if c == "\n" else raw.count(c))]
             if controls and spec.type == "path":
-                names = ", ".join({"\t": "\\t (TAB)", "\b": "\\b (backspace)", "\n": "\\n (newline)"}[c]
-                                  for c in controls)
+                names = ", ".join(_ESCAPED_CONTROLS[c] for c in controls)
                 self.findings.append(
                     Finding.make(
                         "escape-in-path",
@@ -313,7 +313,7 @@ class _Evaluator:
         A NUL ends the value for WSL (a C string): what follows it is dropped, and so is any
         control character there (the fixtures pin a NUL-cut value as finding-free).
         """
-        seen = raw.split("\0", 1)[0]
+        seen = raw.partition("\0")[0]
         literal = sorted({c for c in seen if (c < " " and c not in "\t\n\r") or c == "\x7f"})
         if not literal:
             return
@@ -352,7 +352,7 @@ class _Evaluator:
                 key=name,
                 line=entry.line,
             )
-        section, key = name.rsplit(".", 1)
+        section, _, key = name.partition(".")  # names are section.key: neither part holds a dot
         if section.lower() in schema.WSL_CONF_SECTIONS:
             return Finding.make(
                 "wrong-section",
@@ -362,7 +362,8 @@ class _Evaluator:
                 key=name,
                 line=entry.line,
             )
-        homes = [spec for spec in schema.by_key_name(key) if spec.section.lower() != section.lower()]
+        # lookup() failed, so none of these lives in this section (aliases included).
+        homes = schema.by_key_name(key)
         if homes:
             home = homes[0]
             return Finding.make(
@@ -433,6 +434,7 @@ def _parse_typed(spec: KeySpec, cstr: str, value: str, *, from_utf8: bool) -> ob
 def _value_fix(spec: KeySpec, exc: values.InvalidValueError) -> str:
     if exc.suggestion:
         return f"write {spec.key}={exc.suggestion}"
+    # The parsers that can reject a value (ports and strings never do).
     examples = {
         "bool": "true or false",
         "int": "a whole number such as 4",
@@ -440,14 +442,13 @@ def _value_fix(spec: KeySpec, exc: values.InvalidValueError) -> str:
         "enum": " or ".join(spec.choices),
         "mac": "00:15:5D:01:02:03",
         "ipv4": "10.255.255.254",
-        "ports": "3000,8080",
     }
-    return f"write {spec.key}= followed by {examples.get(spec.type, 'a valid value')}"
+    return f"write {spec.key}= followed by {examples[spec.type]}"
 
 
 def _shown_value(spec: KeySpec, typed: object) -> str:
-    if isinstance(typed, bool):
-        return "true" if typed else "false"
+    # Never a bool: a boolean WSL accepts is exactly true, false, 1 or 0, with no room for a
+    # control character before the NUL that would end it.
     if spec.type == "size" and isinstance(typed, int):
         return values.format_size(typed)
     if isinstance(typed, list):
@@ -455,13 +456,12 @@ def _shown_value(spec: KeySpec, typed: object) -> str:
     return repr(typed) if isinstance(typed, str) else str(typed)
 
 
+# What WSL's escapes \t, \b and \n turn into, in the order a finding names them.
+_ESCAPED_CONTROLS = {"\b": "\\b (backspace)", "\t": "\\t (TAB)", "\n": "\\n (newline)"}
 _CONTROL_NAMES = {"\x08": "backspace", "\x0b": "vertical tab", "\x0c": "form feed",
                   "\x1b": "ESC", "\x7f": "DEL"}
 
 
 def _show_char(ch: str) -> str:
-    if ch == "":
-        return "<end of file>"
-    if ch == "\r":
-        return "<CR>"
-    return ch
+    # Never a CR: the reader drops a backslash + lone CR silently, as WSL does.
+    return "<end of file>" if ch == "" else ch
