@@ -813,6 +813,13 @@ def test_an_untrusted_tail_still_reports_the_head() -> None:
     ]
     (encoding,) = findings_of(raw, "encoding-unsupported")
     assert encoding.fix == "wslconfig-assistant repair"
+    # A tail whose bytes happen to spell a key line (x NUL, NUL LF, "a=1" LF) is garbage too:
+    # no unknown-key for it, and the head is still reported in full.
+    raw = head.encode() + "x\u0a00\u3d61\u0a31virtiofs=true\r\n".encode("utf-16-le")
+    assert b"\x00\na=1\n" in raw
+    assert [(code, line) for code, line, *_ in full(raw)] == [
+        ("semicolon-comment", 2), ("invalid-value", 3), ("encoding-unsupported", 4),
+    ]
 
 
 def test_findings_come_top_to_bottom_whatever_order_the_checks_ran() -> None:
@@ -852,3 +859,24 @@ def test_invalid_dns_tunneling_ip_sets_dns_tunneling_off_as_a_setting() -> None:
     setting = doc("[experimental]\ndnsTunnelingIpAddress=1.2.3\n").settings["wsl2.dnstunneling"]
     assert (setting.spec.name, setting.value, setting.entry.line, setting.text) == (
         "wsl2.dnsTunneling", False, 2, "1.2.3")
+
+
+def test_section_names_start_with_a_letter() -> None:
+    """WSL's header grammar: `[ wsl2]`, `[]` and `[1a]` are rejected at their first character."""
+    fix = "section names are letters and digits only, e.g. [wsl2] or [experimental]"
+    assert [(code, line, f) for code, line, _, _, f in full("[ wsl2]\n[]\n[1a]\n")] == [
+        ("invalid-line", 1, fix), ("invalid-line", 2, fix), ("invalid-line", 3, fix),
+    ]
+
+
+def test_a_dotted_key_fix_takes_the_name_before_the_first_equals() -> None:
+    """`wsl2.memory=4GB=x`: WSL's key ends at the '.', the name is what comes before the first '='."""
+    assert [f.fix for f in findings_of("[wsl2]\nwsl2.memory=4GB=x\n", "invalid-line")] == [
+        "write the key without its section, under [wsl2]: memory=...",
+    ]
+
+
+def test_two_control_characters_are_named_in_the_plural() -> None:
+    assert [f.message for f in findings_of("[wsl2]\nvmSwitch=a\x01\x02\n", "control-character")] == [
+        "wsl2.vmSwitch: the value holds the control characters U+0001, U+0002; WSL uses 'a\\x01\\x02'",
+    ]

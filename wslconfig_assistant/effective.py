@@ -453,7 +453,7 @@ def _shown_value(spec: KeySpec, typed: object) -> str:
         return values.format_size(typed)
     if isinstance(typed, list):
         return ",".join(map(str, typed))
-    return repr(typed) if isinstance(typed, str) else str(typed)
+    return repr(typed)  # a string quoted; an int's repr is its digits
 
 
 # What WSL's escapes \t, \b and \n turn into, in the order a finding names them.
