@@ -329,10 +329,10 @@ def _utf16_tail_in_utf8(raw: bytes) -> int | None:
 def _looks_like_8bit_config(tail: bytes) -> bool:
     try:
         text = tail.decode("utf-8")
-        ansi = False
-    except UnicodeDecodeError:  # appended in the ANSI code page (cmd's `echo >>`): Latin-1 letters count
-        text, ansi = tail.decode("latin-1"), True
-    printable = sum(1 for ch in text if ch in "\t\r\n" or " " <= ch <= "~" or (ansi and ch >= "\xa0"))
+    except UnicodeDecodeError:  # appended in the ANSI code page (cmd's `echo >>`): read as Latin-1
+        text = tail.decode("latin-1")
+    # Letters beyond ASCII count as text: a UTF-8 comment in Japanese, an ANSI "café".
+    printable = sum(1 for ch in text if ch in "\t\r\n" or " " <= ch <= "~" or ch >= "\xa0")
     # PowerShell appends whole lines: a line break plus a key or a header. CJK text at
     # the end of a real UTF-16 file can look like ASCII byte pairs, but not like that.
     return printable >= len(text) * 0.9 and "\n" in text and ("=" in text or "[" in text)
