@@ -798,3 +798,11 @@ def test_utf8_or_ansi_append_is_90_percent_text(appended: bytes, mixed: bool) ->
     raw = LE_BOM + "[wsl2]\r\nmemory=4GB\r\n".encode("utf-16-le") + appended
     tf = decode(raw)
     assert (tf.problem is not None and tf.problem.kind == encoding.UTF16_THEN_UTF8) == mixed
+
+
+def test_utf16le_append_after_utf8_with_half_a_unit_at_its_end() -> None:
+    # 5 whole code units and a stray byte: 4 of 5 units with a NUL high byte is 80%; the half unit does not count.
+    raw = b"[wsl2]\r\n" + "a=1日\n".encode("utf-16-le") + b"x"
+    tf = decode(raw)
+    assert tf.problem is not None
+    assert (tf.problem.kind, tf.text) == (encoding.UTF8_THEN_UTF16, "[wsl2]\r\n")
