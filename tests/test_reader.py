@@ -715,3 +715,274 @@ def test_reader_matches_the_model_with_u_ffff_outside_comments_and_escapes() -> 
         result = parse(text)
         got = ([(e.name, e.value, e.line) for e in result.entries], [(p.kind, p.line) for p in result.problems])
         assert got == _model(text), repr(text)
+
+
+# ---------------------------------------------------------------------------------------
+# Whole results, every field: the character-by-character path (quotes, a lone CR, U+FFFF,
+# rejected lines), where the fast path for ordinary lines does not go. Each case names
+# the rule of wsl-source.md §2 / wsl-reader-surprises.md it pins; the spans are what
+# editing splices at, so they are pinned too (Entry, Header and Problem fields in order).
+# ---------------------------------------------------------------------------------------
+
+SLOW_PATH_CASES = [
+    pytest.param(
+        'z="1"\nZ="2"\na="3"\nA="4"\n',
+        [
+            ("z", "z", "1", 1, 1, 0, 0, 2, 5, 6, True, None, None),
+            ("Z", "Z", "2", 2, 2, 6, 6, 8, 11, 12, True, None, None),
+            ("a", "a", "3", 3, 3, 12, 12, 14, 17, 18, True, None, None),
+            ("A", "A", "4", 4, 4, 18, 18, 20, 23, 24, True, None, None),
+        ],
+        [],
+        [],
+        None,
+        id="keys starting with a, z, A, Z are letters (C isalpha), also on the slow path",
+    ),
+    pytest.param(
+        "[z]\rk=1\n[Z]\rk=2\n",
+        [
+            ("z.k", "k", "1", 2, 2, 4, 4, 6, 7, 8, True, 1, None),
+            ("Z.k", "k", "2", 4, 4, 12, 12, 14, 15, 16, True, 3, None),
+        ],
+        [("z", 1, 0, 4, True, True), ("Z", 3, 8, 12, True, True)],
+        [],
+        None,
+        id="headers [z] and [Z] are valid; a lone CR ends them",
+    ),
+    pytest.param(
+        "[wsl2]#c\uffffmemory=1\n",
+        [("wsl2.memory", "memory", "1", 1, 1, 9, 9, 16, 17, 18, True, 1, None)],
+        [("wsl2", 1, 0, 9, True, True)],
+        [],
+        None,
+        id="a header ended by U+FFFF inside its comment",
+    ),
+    pytest.param(
+        "[wsl2] #c\uffff[x]#c",
+        [],
+        [("wsl2", 1, 0, 10, True, True), ("x", 1, 10, 15, False, True)],
+        [],
+        None,
+        id="a header whose comment runs to the end of the text",
+    ),
+    pytest.param(
+        "[1x]\nk=1\n[]\n",
+        [("k", "k", "1", 2, 2, 5, 5, 7, 8, 9, True, None, None)],
+        [("", 1, 0, 5, True, False), ("", 3, 9, 12, True, False)],
+        [("invalid-section", 1, 0, "1"), ("invalid-section", 3, 9, "]")],
+        None,
+        id="invalid-section names the character",
+    ),
+    pytest.param(
+        "[wsl2\nk=1\n",
+        [("k", "k", "1", 2, 2, 6, 6, 8, 9, 10, True, None, None)],
+        [("wsl2", 1, 0, 6, True, False)],
+        [("expected-bracket", 1, 0, "\n")],
+        None,
+        id="expected-bracket at the line end",
+    ),
+    pytest.param(
+        "[wsl2]x\nk=1\n",
+        [("k", "k", "1", 2, 2, 8, 8, 10, 11, 12, True, None, None)],
+        [("wsl2", 1, 0, 8, True, False)],
+        [("expected-eol", 1, 0, "x")],
+        None,
+        id="expected-eol rejects the whole header",
+    ),
+    pytest.param(
+        "[wsl2] x\x1a\nk=1\n",
+        [],
+        [("wsl2", 1, 0, 8, False, False)],
+        [("expected-eol", 1, 0, "x")],
+        8,
+        id="a rejected header's line stops at Ctrl-Z",
+    ),
+    pytest.param(
+        "k-1\x1a\nk=1\n",
+        [],
+        [],
+        [("expected-equals", 1, 0, "-")],
+        3,
+        id="an invalid line stops at Ctrl-Z",
+    ),
+    pytest.param(
+        'k="1" # c\r\nz=2\n',
+        [
+            ("k", "k", "1", 1, 1, 0, 0, 2, 5, 11, True, None, None),
+            ("z", "z", "2", 2, 2, 11, 11, 13, 14, 15, True, None, None),
+        ],
+        [],
+        [],
+        None,
+        id="a trailing comment ends at the CRLF",
+    ),
+    pytest.param(
+        '\nk="1" # c\nz=2',
+        [
+            ("k", "k", "1", 2, 2, 1, 1, 3, 6, 11, True, None, None),
+            ("z", "z", "2", 3, 3, 11, 11, 13, 14, 14, False, None, None),
+        ],
+        [],
+        [],
+        None,
+        id="a trailing comment ends at its own LF, not an earlier one",
+    ),
+    pytest.param(
+        '\x1a[wsl2]\nmemory=1GB\n',
+        [],
+        [],
+        [],
+        0,
+        id="Ctrl-Z as the first character: WSL reads nothing",
+    ),
+    pytest.param(
+        'k="1" # c',
+        [("k", "k", "1", 1, 1, 0, 0, 2, 5, 9, False, None, None)],
+        [],
+        [],
+        None,
+        id="a trailing comment at the end of the text",
+    ),
+    pytest.param(
+        'k="1"',
+        [("k", "k", "1", 1, 1, 0, 0, 2, 5, 5, False, None, None)],
+        [],
+        [],
+        None,
+        id="a value at the end of the text",
+    ),
+    pytest.param(
+        'k="1"\r\n',
+        [("k", "k", "1", 1, 1, 0, 0, 2, 5, 7, True, None, None)],
+        [],
+        [],
+        None,
+        id="a CRLF at the very end is one line end",
+    ),
+    pytest.param(
+        'k="1"\r',
+        [("k", "k", "1", 1, 1, 0, 0, 2, 5, 6, True, None, None)],
+        [],
+        [],
+        None,
+        id="a lone CR ends a value",
+    ),
+    pytest.param(
+        'k="a',
+        [],
+        [],
+        [("expected-quote", 1, 0, '"')],
+        None,
+        id="an unterminated quote at the end of the text",
+    ),
+    pytest.param(
+        'k="a\nz=1\n',
+        [("z", "z", "1", 2, 2, 5, 5, 7, 8, 9, True, None, None)],
+        [],
+        [("expected-quote", 1, 0, '"')],
+        None,
+        id="an unterminated quote drops its line",
+    ),
+    pytest.param(
+        "k=a\\q b\nz=1",
+        [("z", "z", "1", 2, 2, 8, 8, 10, 11, 11, False, None, None)],
+        [],
+        [("invalid-escape", 1, 0, "q")],
+        None,
+        id="an invalid escape drops its line",
+    ),
+    pytest.param(
+        "k=a  \\\n  b  \n",
+        [("k", "k", "a    b", 2, 1, 0, 0, 2, 10, 13, True, None, None)],
+        [],
+        [],
+        None,
+        id="continuation keeps blanks on both sides",
+    ),
+    pytest.param(
+        'k="a"b\x0c\x0b \t\nz="a"bX\n',
+        [
+            ("k", "k", "ab\x0c\x0b", 1, 1, 0, 0, 2, 8, 11, True, None, None),
+            ("z", "z", "abX", 2, 2, 11, 11, 13, 18, 19, True, None, None),
+        ],
+        [],
+        [],
+        None,
+        id="only spaces and tabs are trimmed",
+    ),
+    pytest.param(
+        '  k="v"\n\t[wsl2]\r\n \t k="1" \n',
+        [
+            ("k", "k", "v", 1, 1, 0, 2, 4, 7, 8, True, None, None),
+            ("wsl2.k", "k", "1", 3, 3, 17, 20, 22, 25, 27, True, 2, None),
+        ],
+        [("wsl2", 2, 8, 17, True, True)],
+        [],
+        None,
+        id="indentation belongs to the line",
+    ),
+    pytest.param(
+        'k="1"\n ',
+        [("k", "k", "1", 1, 1, 0, 0, 2, 5, 6, True, None, None)],
+        [],
+        [],
+        None,
+        id="a blank at the end of the text is no line",
+    ),
+    pytest.param(
+        ' k="1"',
+        [("k", "k", "1", 1, 1, 0, 1, 3, 6, 6, False, None, None)],
+        [],
+        [],
+        None,
+        id="one blank of indentation",
+    ),
+    pytest.param(
+        '[wsl2]\n[wsl2-vm]\nk="1"\n',
+        [("wsl2.k", "k", "1", 3, 3, 17, 17, 19, 22, 23, True, 1, None)],
+        [("wsl2", 1, 0, 7, True, True), ("wsl2", 2, 7, 17, True, False)],
+        [("expected-bracket", 2, 7, "-")],
+        None,
+        id="a rejected header that keeps the prefix",
+    ),
+    pytest.param(
+        '[ab]\n[a-c]\nk="1"\nk=2\n[wsl2]\rk=3\n',
+        [
+            ("a", "k", "1", 3, 3, 11, 11, 13, 16, 17, True, 1, 2),
+            ("a", "k", "2", 4, 4, 17, 17, 19, 20, 21, True, 1, 2),
+            ("wsl2.k", "k", "3", 6, 6, 28, 28, 30, 31, 32, True, 5, None),
+        ],
+        [("ab", 1, 0, 5, True, True), ("a", 2, 5, 11, True, False), ("wsl2", 5, 21, 28, True, True)],
+        [("expected-bracket", 2, 5, "-")],
+        None,
+        id="a rejected header that garbles the prefix",
+    ),
+    pytest.param(
+        "k\nk \nk-\nk",
+        [],
+        [],
+        [
+            ("expected-equals", 1, 0, "\n"),
+            ("expected-equals", 2, 2, "\n"),
+            ("expected-equals", 3, 5, "-"),
+            ("expected-equals", 4, 8, ""),
+        ],
+        None,
+        id="expected-equals names the character",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "want_entries", "want_headers", "want_problems", "ignored_from"), SLOW_PATH_CASES)
+def test_slow_path_results_field_by_field(
+    text: str,
+    want_entries: list[tuple[object, ...]],
+    want_headers: list[tuple[object, ...]],
+    want_problems: list[tuple[object, ...]],
+    ignored_from: int | None,
+) -> None:
+    result = parse(text)
+    assert [tuple(e) for e in result.entries] == want_entries
+    assert [tuple(h) for h in result.headers] == want_headers
+    assert [tuple(p) for p in result.problems] == want_problems
+    assert result.ignored_from == ignored_from

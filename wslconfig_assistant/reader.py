@@ -55,10 +55,6 @@ def _isalpha(ch: str) -> bool:
     return ("a" <= ch <= "z") or ("A" <= ch <= "Z")
 
 
-def _isalnum(ch: str) -> bool:
-    return _isalpha(ch) or ("0" <= ch <= "9")
-
-
 class Entry(NamedTuple):
     """One ``key=value`` WSL passes to its key table."""
 
@@ -110,12 +106,12 @@ class ParseResult(NamedTuple):
 class _Reader:
     def __init__(self, text: str) -> None:
         cut = text.find(_CTRL_Z)
-        self.text = text
-        self.n = len(text) if cut < 0 else cut
+        # WSL reads nothing after a Ctrl-Z: the reader sees the text up to it (offsets stay the same).
+        self.text = text if cut < 0 else text[:cut]
+        self.n = len(self.text)
         self.ignored_from = None if cut < 0 else cut
         self.pos = 0
         self.line = 0
-        self.eof = False
         self.entries: list[Entry] = []
         self.headers: list[Header] = []
         self.problems: list[Problem] = []
@@ -130,7 +126,6 @@ class _Reader:
     def getc(self) -> str:
         pos = self.pos
         if pos >= self.n:
-            self.eof = True
             return _EOF
         ch = self.text[pos]
         if ch == "\r" and pos + 1 < self.n and self.text[pos + 1] == "\n":
@@ -140,14 +135,13 @@ class _Reader:
         return ch
 
     def ungetc(self, ch: str) -> None:
-        # Only ever called with a character that getc consumed as one code unit.
-        if ch == _EOF:
-            self.eof = False
-        else:
+        # Only ever called with a character that getc consumed as one code unit (or with _EOF,
+        # which consumed nothing).
+        if ch != _EOF:
             self.pos -= 1
 
     def skip_blanks(self) -> None:
-        m = _HSPACE.match(self.text, self.pos, self.n)
+        m = _HSPACE.match(self.text, self.pos)
         if m is not None:
             self.pos = m.end()
 
@@ -164,14 +158,11 @@ class _Reader:
                     self.skip_comment()
                     trailing_comment = False
                     ch = "\n"
-                if self.eof:
-                    return self.result()
+                # At the end of the text, the fast path finds nothing and getc gives _EOF.
                 if self.fast_line():
-                    if self.eof:
-                        return self.result()
                     continue
+                line_start = self.pos  # the indentation belongs to the line
                 self.skip_blanks()
-                line_start = self.pos
                 ch = self.getc()
                 if ch == _EOF:
                     return self.result()
@@ -190,7 +181,6 @@ class _Reader:
                 if ch == "#":
                     continue
                 break
-            line_start = self.line_start_of(line_start)
             if ch == "[":
                 ch, trailing_comment = self.parse_section(line_start)
             elif not _isalpha(ch):
@@ -203,7 +193,7 @@ class _Reader:
     def fast_line(self) -> bool:
         """Take one ordinary line whole (see _FAST_LINE); False when it needs the slow path."""
         pos = self.pos
-        m = _FAST_LINE.match(self.text, pos, self.n)
+        m = _FAST_LINE.match(self.text, pos)
         if m is None:
             return False
         key, value, section, eol = m.groups()
@@ -225,32 +215,18 @@ class _Reader:
             self.headers.append(Header(section, self.line, pos, end, eol != "", True))
         elif eol == "":
             return False  # a blank or comment end of file: the slow path knows how it ends
-        self.finish_fast_line(end, terminated=eol != "")
-        return True
-
-    def finish_fast_line(self, end: int, *, terminated: bool) -> None:
         self.pos = end
-        if terminated:
+        if eol:
             self.line += 1
-        else:
-            self.eof = True
-
-    def line_start_of(self, first_char: int) -> int:
-        """Where the logical line that starts with the character at ``first_char`` begins."""
-        # Include the indentation: back up over blanks to the previous terminator.
-        pos = first_char
-        while pos > 0 and self.text[pos - 1] in " \t":
-            pos -= 1
-        return pos
+        return True
 
     def skip_comment(self) -> None:
         # A comment runs to the next LF, or to a U+FFFF (WEOF in 16 bits), which ends it
         # without counting a line. A CR inside it swallows the following character,
         # which only matters when that character is the LF itself.
-        m = _INVALID_LINE_END.search(self.text, self.pos, self.n)
+        m = _INVALID_LINE_END.search(self.text, self.pos)
         if m is None:
             self.pos = self.n
-            self.eof = True
             return
         self.pos = m.end()
         if m.group() == "\n":
@@ -260,15 +236,18 @@ class _Reader:
         """WSL skips a rejected line up to its LF (a lone CR does not end it)."""
         if ch in (_EOF, _WEOF, "\n"):
             return ch
-        m = _INVALID_LINE_END.search(self.text, self.pos, self.n)
+        return self.skip_rest_of_line()
+
+    def skip_rest_of_line(self) -> str:
+        """Skip to just past the next LF or U+FFFF; return it, or _EOF at the end of the text."""
+        m = _INVALID_LINE_END.search(self.text, self.pos)
         if m is None:
             self.pos = self.n
-            self.eof = True
             return _EOF
         self.pos = m.end()
         return m.group()
 
-    def problem(self, kind: str, line_start: int, detail: str = "") -> None:
+    def problem(self, kind: str, line_start: int, detail: str) -> None:
         self.problems.append(Problem(kind, self.line, line_start, detail))
 
     def parse_section(self, line_start: int) -> tuple[str, bool]:
@@ -278,8 +257,9 @@ class _Reader:
             self.problem("invalid-section", line_start, ch)
             return self.rejected_header(line_start, "", ch), False
         name_start = self.pos - 1
-        m = _NAME_TAIL.match(self.text, self.pos, self.n)
-        self.pos = m.end() if m is not None else self.pos
+        m = _NAME_TAIL.match(self.text, self.pos)
+        if m is not None:
+            self.pos = m.end()
         name = self.text[name_start : self.pos]
         old_prefix = self.prefix()
         self.keybuf = name  # key.clear(), then the name: kept even if the header is rejected
@@ -317,7 +297,7 @@ class _Reader:
     def line_end_from(self, ch: str) -> tuple[int, bool]:
         """Offset just past the terminator of a construct that stopped at ``ch``."""
         if ch == "#":
-            m = _INVALID_LINE_END.search(self.text, self.pos, self.n)
+            m = _INVALID_LINE_END.search(self.text, self.pos)
             return (m.end(), True) if m is not None else (self.n, False)
         if ch == _EOF:
             return self.n, False
@@ -327,8 +307,9 @@ class _Reader:
         text = self.text
         key_start = self.pos - 1
         first_line = self.line
-        m = _NAME_TAIL.match(text, self.pos, self.n)
-        self.pos = m.end() if m is not None else self.pos
+        m = _NAME_TAIL.match(text, self.pos)
+        if m is not None:
+            self.pos = m.end()
         key_text = text[key_start : self.pos]
         prefix = self.prefix()
         self.keybuf = f"{prefix}.{key_text}" if prefix else key_text
@@ -358,14 +339,15 @@ class _Reader:
                     self.problem("invalid-escape", line_start, nxt)
                     # WSL's skip loop tests the backslash, not the escaped character, so
                     # even an escaped U+FFFF does not end the skipped line.
-                    return self.skip_invalid_line(ch), False
+                    return self.skip_rest_of_line(), False
             elif ch == "#" and not in_quote:
                 break
             else:
                 # A run of ordinary characters, starting with ``ch``.
                 run_start = self.pos - 1
-                m = _VALUE_RUN.match(text, self.pos, self.n)
-                self.pos = m.end() if m is not None else self.pos
+                m = _VALUE_RUN.match(text, self.pos)
+                if m is not None:
+                    self.pos = m.end()
                 run = text[run_start : self.pos]
                 value.append(run)
                 length += len(run)
@@ -412,8 +394,7 @@ _ESCAPES = {"\\": "\\", '"': '"', "b": "\b", "n": "\n", "t": "\t"}
 
 def _cstr(buf: str) -> str:
     """What C sees of a std::string: everything up to the first NUL."""
-    cut = buf.find("\0")
-    return buf if cut < 0 else buf[:cut]
+    return buf.partition("\0")[0]
 
 
 def parse(text: str) -> ParseResult:
