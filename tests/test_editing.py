@@ -11,8 +11,10 @@ import codecs
 import pytest
 from editcheck import undo_is_exact
 
+from wslconfig_assistant import editing, reader
 from wslconfig_assistant.document import ConfigDocument, DecodingWouldChangeError, resolve_key
-from wslconfig_assistant.errors import ConfigUnreadableError, UsageError
+from wslconfig_assistant.errors import ConfigUnreadableError, UsageError, WriteRefusedError
+from wslconfig_assistant.policy import Policy
 
 BOM8 = codecs.BOM_UTF8
 BOM16 = codecs.BOM_UTF16_LE
@@ -170,6 +172,13 @@ SET_CASES = [
     (
         "empty-value-filled", b"[wsl2]\nmemory=\nswap=0\n", "wsl2.memory", "8GB", b"[wsl2]\nmemory=8GB\nswap=0\n",
     ),
+    # An empty quoted value is still the user's quotes: "" keeps them around the new value.
+    ("empty-quotes-kept", b'[wsl2]\nmemory=""\n', "wsl2.memory", "8GB", b'[wsl2]\nmemory="8GB"\n'),
+    # `key=#note`: WSL reads an empty value and a comment; the new value must not run into the `#`
+    # (`8GB#note` would still read right, but the comment keeps a blank apart from it).
+    ("empty-value-before-comment", b"[wsl2]\nmemory=#note\n", "wsl2.memory", "8GB", b"[wsl2]\nmemory=8GB #note\n"),
+    ("empty-value-before-spaced-comment", b"[wsl2]\nmemory= # note\n", "wsl2.memory", "8GB",
+     b"[wsl2]\nmemory= 8GB # note\n"),
 ]
 
 
@@ -461,6 +470,28 @@ def test_unset_keeps_a_header_the_user_wrote() -> None:
     assert unset_bytes(b"[wsl2]\nswap=0\n", "wsl2.swap") == b"[wsl2]\n"
 
 
+def test_a_new_key_after_a_comment_ended_by_a_lone_cr_gets_a_whole_crlf() -> None:
+    # WSL: a lone CR does not end a comment (it runs to the LF), so `swap=0 #c<CR>` is the last line,
+    # unterminated. A bare LF after it would fuse with the CR into one CRLF; a whole CRLF keeps it.
+    assert set_bytes(b"[wsl2]\nswap=0 #c\r", "wsl2.virtiofs", "true") == b"[wsl2]\nswap=0 #c\r\r\nvirtiofs=true"
+
+
+def test_a_new_key_copies_the_line_end_of_the_line_it_follows() -> None:
+    # The anchor line's own LF, not the CRLF that ends the file (nor the file's usual one).
+    before = b"[wsl2]\nswap=0\n[x]\nk=1\r\n"
+    assert set_bytes(before, "wsl2.virtiofs", "true") == b"[wsl2]\nswap=0\nvirtiofs=true\n[x]\nk=1\r\n"
+    before = b"[wsl2]\r\nswap=0\r\n[x]\nk=1\nz=2\n"
+    assert set_bytes(before, "wsl2.virtiofs", "true") == b"[wsl2]\r\nswap=0\r\nvirtiofs=true\r\n[x]\nk=1\nz=2\n"
+
+
+@pytest.mark.parametrize(("text", "after"), [("\r\nk=1", ""), ("\nk=1", ""), ("\rk=1", "\r"), ("j=0\nk=1", "j=0")])
+def test_removing_a_last_line_without_a_break_takes_the_break_before_it(text: str, after: str) -> None:
+    # At the very start of the text too (offset 1 or 2). A lone CR before it is no line break to
+    # WSL's comments and invalid lines, so it stays.
+    last = reader.parse(text).entries[-1]
+    assert editing.remove_entries(text, [last]) == after
+
+
 def test_round_trip_of_parse_is_lossless() -> None:
     for raw in (b"", b"\r", b"[wsl2]\r\n\tmemory = 4GB ; x\r\n;c\n", b"\xff\xfe", b"a\x00b", b"\xe9t\xe9\n",
                 utf16("[wsl2]\r\n"), BOM8):
@@ -478,3 +509,136 @@ def test_fixing_an_invalid_dns_tunneling_address(value: str | None) -> None:
     edited, _ = d.with_value(spec, value) if value is not None else d.without_key(spec)
     expected = b"dnsTunnelingIpAddress=10.0.0.1\r\n" if value else b""
     assert edited.to_bytes() == b"[wsl2]\r\ndnsTunneling=true\r\n[experimental]\r\n" + expected
+
+
+# ---------------------------------------------------------------------------------------
+# ConfigDocument around the edits: findings, the self-check's refusal, the diff, KEY names.
+# ---------------------------------------------------------------------------------------
+
+
+def test_findings_suggest_memory_from_this_host_unless_told_it_is_not_the_target() -> None:
+    # memory=1GB is too low; the fix suggests half of this host's 16 GB (8GB) by default, and the
+    # fixed 4GB when the file is checked for another machine (validate in CI).
+
+    d = doc(b"[wsl2]\nvirtiofs=true\nmemory=1GB\n")
+    fixes = [(f.code, f.fix) for f in d.findings(Policy(), 16 * GIB)]
+    assert fixes == [("memory-too-low", "wslconfig-assistant set wsl2.memory 8GB")]
+    fixes = [(f.code, f.fix) for f in d.findings(Policy(), 16 * GIB, suggest_from_host=False)]
+    assert fixes == [("memory-too-low", "wslconfig-assistant set wsl2.memory 4GB")]
+
+
+def test_findings_of_a_file_wsl_cannot_open_judge_the_defaults() -> None:
+    # UTF-16BE: _wfopen fails, so WSL runs on defaults (wsl-reader-surprises.md): memory=1GB in it
+    # does not count, virtiofs is off by default.
+
+    raw = codecs.BOM_UTF16_BE + "[wsl2]\r\nmemory=1GB\r\n".encode("utf-16-be")
+    found = [(f.code, f.severity, f.key, f.fix) for f in doc(raw).findings(Policy(), 16 * GIB)]
+    assert found == [
+        ("encoding-unsupported", "error", None, "wslconfig-assistant repair"),
+        ("virtiofs-disabled", "error", "wsl2.virtiofs", "wslconfig-assistant set wsl2.virtiofs true"),
+    ]
+
+
+def test_strict_policy_turns_warnings_into_errors() -> None:
+
+    d = doc(b"[wsl2]\nvirtiofs=true\nmemory=8GB\nfoo=1\n")
+    assert [(f.code, f.severity, f.line) for f in d.findings(Policy(), 16 * GIB)] == [("unknown-key", "warning", 4)]
+    assert [(f.code, f.severity, f.line) for f in d.findings(Policy(strict=True), 16 * GIB)] == [
+        ("unknown-key", "error", 4)
+    ]
+
+
+def test_an_edit_that_would_bring_a_dropped_line_to_life_is_refused() -> None:
+    # A backslash at the very end of the file is invalid-escape: WSL drops `sparseVhd=true\`. Appending
+    # [wsl2] puts a line break after it, which makes it a line continuation that WSL reads. The
+    # self-check refuses (exit 5), names the key that would start to count, and points to validate.
+    raw = b"[experimental]\nsparseVhd=true\\"
+    with pytest.raises(WriteRefusedError) as info:
+        doc(raw).with_value(resolve_key("wsl2.virtiofs"), "true")
+    assert info.value.exit_code == 5
+    assert "wsl2.virtiofs" in info.value.message
+    assert "experimental.sparseVhd on line 3" in info.value.message
+    assert info.value.fix is not None
+    assert "`wslconfig-assistant validate --offline`" in info.value.fix
+
+
+def test_unset_of_a_key_that_is_not_there_is_an_unchanged_change() -> None:
+    d = doc(b"[wsl2]\n")
+    edited, change = d.without_key(resolve_key("wsl2.memory"))
+    assert edited is d
+    assert tuple(change) == ("wsl2.memory", "unchanged", None, None, None)
+    assert change.as_json() == {"key": "wsl2.memory", "action": "unchanged", "old": None, "new": None, "line": None}
+
+
+def test_diff_of_an_edit_names_the_file_and_escapes_what_cannot_be_shown() -> None:
+    # Line ends are not shown (CRLF or LF), trailing blanks are, and so is an ESC as \x1b.
+    before = ConfigDocument("C:\\Users\\me\\.wslconfig", b"[wsl2]\r\nswap=0 \r\nk=\x1b[31m\r\n")
+    after, _ = before.with_value(resolve_key("wsl2.virtiofs"), "true")
+    assert before.diff(after) == (
+        "--- C:\\Users\\me\\.wslconfig (before)\n+++ C:\\Users\\me\\.wslconfig (after)\n"
+        "@@ -1,3 +1,4 @@\n [wsl2]\n swap=0 \n k=\\x1b[31m\n+virtiofs=true\n"
+    )
+
+
+def test_diff_of_a_new_file_is_from_dev_null() -> None:
+    new = doc(None)
+    after, _ = new.with_value(resolve_key("wsl2.virtiofs"), "true")
+    assert new.diff(after) == "--- /dev/null\n+++ .wslconfig (after)\n@@ -0,0 +1,2 @@\n+[wsl2]\n+virtiofs=true\n"
+
+
+def test_a_long_bad_key_is_shown_quoted_and_cut_at_60_characters() -> None:
+    with pytest.raises(UsageError) as info:
+        resolve_key("x" * 58)  # its repr is 60 characters: shown whole
+    assert info.value.message.startswith(repr("x" * 58) + " is not a key name")
+    with pytest.raises(UsageError) as info:
+        resolve_key("x" * 59)
+    assert info.value.message.startswith("'" + "x" * 55 + "...' (59 characters) is not a key name")
+
+
+def test_an_invalid_mac_address_stops_wsl_so_edits_below_it_are_refused() -> None:
+    # wsl-reader-surprises.md: an invalid macAddress is fatal; WSL reads no key after it.
+    d = doc(b"[wsl2]\nmacAddress=zz\nswap=0\n")
+    with pytest.raises(WriteRefusedError) as info:
+        d.with_value(resolve_key("wsl2.memory"), "8GB")
+    assert info.value.exit_code == 5
+    assert "line 2" in info.value.message
+    assert info.value.message.endswith("; nothing was written")
+    assert info.value.fix == "fix that line first: wslconfig-assistant unset wsl2.macAddress"
+    # A valid macAddress stops nothing.
+    _, change = doc(b"[wsl2]\nmacAddress=00:15:5d:01:02:03\nswap=0\n").with_value(resolve_key("wsl2.memory"), "8GB")
+    assert tuple(change) == ("wsl2.memory", "add", None, "8GB", 4)
+
+
+def test_the_printed_fix_for_an_invalid_mac_address_runs() -> None:
+    # Bug found by the mutation run: `unset wsl2.macAddress` (the fix printed above) and setting a
+    # valid address were refused by the self-check, because the keys below the bad line start to
+    # count. That is the point of the fix: WSL reads on past the line once it is valid or gone.
+    raw = b"[wsl2]\nmacAddress=zz\nswap=0\n"
+    edited, change = doc(raw).without_key(resolve_key("wsl2.macAddress"))
+    assert edited.to_bytes() == b"[wsl2]\nswap=0\n"
+    assert tuple(change) == ("wsl2.macAddress", "unset", "zz", None, 2)
+    assert edited.settings["wsl2.swap"].value == 0
+    edited, change = doc(raw).with_value(resolve_key("wsl2.macAddress"), "00:15:5d:01:02:03")
+    assert edited.to_bytes() == b"[wsl2]\nmacAddress=00:15:5d:01:02:03\nswap=0\n"
+    assert tuple(change) == ("wsl2.macAddress", "set", "zz", "00:15:5d:01:02:03", 2)
+    # Keys above the bad line are still guarded: nothing else may change.
+    assert unset_bytes(b"[wsl2]\nswap=0\nmacAddress=zz\nmemory=4GB\n", "wsl2.macAddress") == (
+        b"[wsl2]\nswap=0\nmemory=4GB\n"
+    )
+
+
+def test_unset_change_names_the_old_value_and_its_line() -> None:
+    _, change = doc(b"[wsl2]\nswap=0\nmemory=4GB # x\nmemory=2GB\n").without_key(resolve_key("wsl2.memory"))
+    assert tuple(change) == ("wsl2.memory", "unset", "4GB", None, 3)
+
+
+def test_an_unknown_key_reads_back_as_the_first_occurrence_wsl_keeps() -> None:
+    # set --allow-unknown: WSL keeps the first of duplicated keys, so setting it to that value
+    # changes nothing, and a new key is added then reads back the same.
+    spec = resolve_key("wsl2.foo", allow_unknown=True)
+    d = doc(b"[wsl2]\nfoo=a\nfoo=b\n")
+    assert tuple(d.with_value(spec, "a")[1]) == ("wsl2.foo", "unchanged", "a", "a", 2)
+    assert tuple(d.with_value(spec, "b")[1]) == ("wsl2.foo", "set", "a", "b", 2)
+    edited, change = doc(b"[wsl2]\n").with_value(spec, "x")
+    assert tuple(change) == ("wsl2.foo", "add", None, "x", 2)
+    assert tuple(edited.with_value(spec, "x")[1]) == ("wsl2.foo", "unchanged", "x", "x", 2)

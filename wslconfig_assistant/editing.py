@@ -104,12 +104,9 @@ def _append_section(text: str, end: int, target: Target, rendered: str) -> str:
     # A lone CR does not count as the end of the last line: a CRLF written after it
     # would fuse with it.
     terminated = head.endswith("\n")
-    block = ""
-    if head:
-        if not terminated:
-            block += newline
-        block += newline  # a blank line between the old text and the new section
-    block += f"[{target.section}]{newline}{target.key}={rendered}"
+    # After old text: end its last line if it is not ended, then a blank line before the new section.
+    gap = (newline if terminated else newline * 2) if head else ""
+    block = f"{gap}[{target.section}]{newline}{target.key}={rendered}"
     if not head or terminated:
         block += newline
     return head + block + text[end:]
