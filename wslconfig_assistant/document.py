@@ -112,7 +112,7 @@ class ConfigDocument:
         found = list(self.evaluation.findings)
         evaluation = self.evaluation
         if self.file.wsl_text is None:  # WSL cannot open the file: it runs on defaults, which the checks judge
-            evaluation = evaluate(new_file(), reader.parse(""))
+            evaluation = ConfigDocument(None, None).evaluation
         found.extend(config_checks(evaluation, policy, host_memory, suggest_from_host=suggest_from_host))
         if policy.strict:
             found = [f.escalated() for f in found]
@@ -207,11 +207,15 @@ class ConfigDocument:
         found = self.occurrences_of(spec)
         return values.wsl_string(found[0].value, from_utf8=self.file.codec == "utf-8") if found else None
 
+    def _stops_at_invalid_mac(self) -> bool:
+        """WSL's invalid macAddress is fatal: it reads no key after that line."""
+        return bool(self.evaluation.occurrences.get("wsl2.macaddress")) and "wsl2.macaddress" not in self.settings
+
     def _refuse_after_fatal_line(self, spec: KeySpec) -> None:
-        mac = self.evaluation.occurrences.get("wsl2.macaddress")
-        if spec.id != "wsl2.macaddress" and mac and "wsl2.macaddress" not in self.settings:
+        if spec.id != "wsl2.macaddress" and self._stops_at_invalid_mac():
+            line = self.evaluation.occurrences["wsl2.macaddress"][0].line
             raise WriteRefusedError(
-                f"WSL stops reading at the invalid macAddress on line {mac[0].line}, so no edit "
+                f"WSL stops reading at the invalid macAddress on line {line}, so no edit "
                 "after it would take effect; nothing was written",
                 fix=f"fix that line first: {commandline.ours('unset', 'wsl2.macAddress')}",
             )
@@ -241,7 +245,10 @@ class ConfigDocument:
             if other is None or other.value != setting.value:
                 raise self._self_check_failed(spec, f"{setting.spec.name} would change too")
         # Nor may a line WSL drops today come alive (e.g. a backslash at the very end of
-        # the file turns into a line continuation once a line break follows it).
+        # the file turns into a line continuation once a line break follows it). Fixing an
+        # invalid macAddress is the exception: WSL then reads on past it, as intended.
+        if spec.id == "wsl2.macaddress" and self._stops_at_invalid_mac():
+            return
         for key, setting in edited.settings.items():
             if key not in allowed and key not in self.settings:
                 raise self._self_check_failed(
