@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import codecs
+from functools import partial
 
 import pytest
 from editcheck import undo_is_exact
@@ -15,6 +16,7 @@ from wslconfig_assistant import editing, reader
 from wslconfig_assistant.document import ConfigDocument, DecodingWouldChangeError, resolve_key
 from wslconfig_assistant.errors import ConfigUnreadableError, UsageError, WriteRefusedError
 from wslconfig_assistant.policy import Policy
+from wslconfig_assistant.schema import KeySpec
 
 BOM8 = codecs.BOM_UTF8
 BOM16 = codecs.BOM_UTF16_LE
@@ -642,3 +644,103 @@ def test_an_unknown_key_reads_back_as_the_first_occurrence_wsl_keeps() -> None:
     edited, change = doc(b"[wsl2]\n").with_value(spec, "x")
     assert tuple(change) == ("wsl2.foo", "add", None, "x", 2)
     assert tuple(edited.with_value(spec, "x")[1]) == ("wsl2.foo", "unchanged", "x", "x", 2)
+
+
+# ---------------------------------------------------------------------------------------
+# KEY arguments (resolve_key): the refusal, its exit code (2) and the fix, pinned whole.
+# ---------------------------------------------------------------------------------------
+
+SHOW_ALL = "check the spelling against `wslconfig-assistant show --all`"
+KEY_REFUSALS = [
+    # A bare key name WSL knows: WSL only reads keys under their section, so name it.
+    ("bare-known-key", "memory", {}, "'memory' names no section: WSL reads it as wsl2.memory",
+     "write the section too: wsl2.memory"),
+    ("bare-known-key-any-case", "KERNELCOMMANDLINE", {},
+     "'KERNELCOMMANDLINE' names no section: WSL reads it as wsl2.kernelCommandLine",
+     "write the section too: wsl2.kernelCommandLine"),
+    ("bare-known-key-for-removal", "memory", {"for_removal": True},
+     "'memory' names no section: WSL reads it as wsl2.memory", "write the section too: wsl2.memory"),
+    # Not `section.key` of ASCII letters and digits: no line WSL reads could hold it.
+    ("bare-unknown-key", "foo", {}, "'foo' is not a key name: write section.key with letters and digits only",
+     "for example: wsl2.memory, wsl2.virtiofs, experimental.sparseVhd"),
+    ("with-a-value", "wsl2.memory=1", {},
+     "'wsl2.memory=1' is not a key name: write section.key with letters and digits only",
+     "for example: wsl2.memory, wsl2.virtiofs, experimental.sparseVhd"),
+    ("empty", "", {"for_removal": True}, "'' is not a key name: write section.key with letters and digits only",
+     "for example: wsl2.memory, wsl2.virtiofs, experimental.sparseVhd"),
+    # A known key name in a section WSL does not read it from (allow_unknown does not let it through:
+    # WSL would ignore the line).
+    ("wrong-section", "experimental.memory", {}, "experimental.memory is not where WSL reads memory",
+     "use wsl2.memory"),
+    ("wrong-section-allow-unknown", "Experimental.Memory", {"allow_unknown": True},
+     "Experimental.Memory is not where WSL reads Memory", "use wsl2.memory"),
+    ("wrong-section-60", "e" * 53 + ".memory", {}, "e" * 53 + ".memory is not where WSL reads memory",
+     "use wsl2.memory"),
+    ("wrong-section-long", "e" * 54 + ".memory", {},
+     "'" + "e" * 54 + "....' (61 characters) is not where WSL reads memory", "use wsl2.memory"),
+    # An unknown key: a did-you-mean when one is close, else the list of keys; then the caller's hint.
+    ("misspelt", "wsl2.memroy", {}, "WSL does not read a key named wsl2.memroy", "did you mean wsl2.memory?"),
+    ("misspelt-with-hint", "wsl2.memroy", {"unknown_hint": "(or --allow-unknown)"},
+     "WSL does not read a key named wsl2.memroy", "did you mean wsl2.memory? (or --allow-unknown)"),
+    ("unknown", "wsl2.zzzzzzzz", {}, "WSL does not read a key named wsl2.zzzzzzzz", SHOW_ALL),
+    ("unknown-with-hint", "wsl2.zzzzzzzz", {"unknown_hint": "(or --allow-unknown)"},
+     "WSL does not read a key named wsl2.zzzzzzzz", SHOW_ALL + " (or --allow-unknown)"),
+    ("unknown-60", "z" * 55 + ".zzzz", {}, "WSL does not read a key named " + "z" * 55 + ".zzzz", SHOW_ALL),
+    ("unknown-long", "z" * 56 + ".zzzz", {},
+     "WSL does not read a key named '" + "z" * 55 + "...' (61 characters)", SHOW_ALL),
+]
+
+
+@pytest.mark.parametrize(
+    ("key", "options", "message", "fix"), [c[1:] for c in KEY_REFUSALS], ids=[c[0] for c in KEY_REFUSALS]
+)
+def test_a_key_wsl_would_not_read_is_refused_with_its_fix(
+    key: str, options: dict[str, object], message: str, fix: str
+) -> None:
+    with pytest.raises(UsageError) as info:
+        resolve_key(key, **options)  # type: ignore[arg-type]
+    assert (info.value.message, info.value.fix, info.value.exit_code) == (message, fix, 2)
+
+
+@pytest.mark.parametrize("options", [{"for_removal": True}, {"allow_unknown": True}])
+def test_an_unknown_key_let_through_is_a_plain_string_key(options: dict[str, bool]) -> None:
+    # `unset` removes any well-formed name; `set --allow-unknown` writes one: WSL reads it as a string.
+    spec = resolve_key("Wsl2.FooBar", **options)
+    assert spec == KeySpec("Wsl2", "FooBar", "string", "unknown to this tool", "", since=None)
+    assert (spec.name, spec.id) == ("Wsl2.FooBar", "wsl2.foobar")
+
+
+def test_a_key_in_the_wrong_section_can_still_be_removed() -> None:
+    # WSL ignores `memory` under [experimental]; unset may still delete that line.
+    spec = resolve_key("experimental.memory", for_removal=True)
+    assert spec == KeySpec("experimental", "memory", "string", "unknown to this tool", "", since=None)
+    edited, change = doc(b"[experimental]\nmemory=4GB\n").without_key(spec)
+    assert edited.to_bytes() == b"[experimental]\n"
+    assert tuple(change) == ("experimental.memory", "unset", "4GB", None, 2)
+
+
+REPAIR_FIX = "wslconfig-assistant repair   (re-encodes it as UTF-8 with a backup; then run this command again)"
+
+
+@pytest.mark.parametrize("path", [None, "C:\\Users\\me\\.wslconfig"])
+def test_an_unreadable_file_is_refused_naming_the_file_its_encoding_and_the_repair(path: str | None) -> None:
+    # Exit 3 (config unreadable), the file's name (.wslconfig when none is given), why WSL cannot read
+    # it (the encoding named once), and `repair` as the fix.
+    where = path or ".wslconfig"
+    utf16be = codecs.BOM_UTF16_BE + "[wsl2]\r\nmemory=4GB\r\n".encode("utf-16-be")
+    bomless = "[wsl2]\r\nmemory=4GB\r\n".encode("utf-16-le")
+    expected = [
+        (utf16be, "UTF-16BE with BOM: the file is UTF-16 big-endian; WSL cannot open it and uses every default"),
+        (bomless, "the file is UTF-16LE without BOM; WSL reads a file without a BOM as UTF-8, so it sees only garbage"),
+    ]
+    for raw, why in expected:
+        d = ConfigDocument(path, raw)
+        edits = (partial(d.with_value, resolve_key("wsl2.virtiofs"), "true"),
+                 partial(d.without_key, resolve_key("wsl2.memory")))
+        for edit in edits:
+            with pytest.raises(ConfigUnreadableError) as info:
+                edit()
+            assert info.value.message == (
+                f"{where}: refusing to edit a file WSL cannot read as written ({why}); nothing was written"
+            )
+            assert (info.value.fix, info.value.exit_code) == (REPAIR_FIX, 3)
