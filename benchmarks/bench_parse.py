@@ -32,8 +32,8 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 
-from wslconfig_assistant import policy  # noqa: E402 - after the path set-up, so a checkout runs
-from wslconfig_assistant.document import ConfigDocument  # noqa: E402
+from wslconfig_assistant.core import policy  # noqa: E402 - after the path set-up, so a checkout runs
+from wslconfig_assistant.wslconfig.document import ConfigDocument  # noqa: E402
 
 MB = 1 << 20
 HOST_MEMORY = 16 << 30

@@ -1,4 +1,4 @@
-"""Prints how long a repair takes (repairing.repair: decode, re-encode, self-check, diff) for each broken
+"""Prints how long a repair takes (reencode.repair: decode, re-encode, self-check, diff) for each broken
 form of one file, at 100 KB and 5 MB of comments. Not a test; run from the repository root on an idle machine:
 
     python benchmarks/bench_repair.py [--runs 3]
@@ -15,8 +15,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from wslconfig_assistant import repairing
-from wslconfig_assistant.document import ConfigDocument
+from wslconfig_assistant.wslconfig import reencode
+from wslconfig_assistant.wslconfig.document import ConfigDocument
 
 
 def forms(lines: int) -> dict[str, bytes]:
@@ -42,7 +42,7 @@ def main() -> None:
             times = []
             for _ in range(args.runs):
                 start = time.perf_counter()
-                repairing.repair(ConfigDocument("bench.wslconfig", raw))
+                reencode.repair(ConfigDocument("bench.wslconfig", raw))
                 times.append(time.perf_counter() - start)
             print(f"{name:<22} {len(raw) / 1e6:6.2f} MB  median {statistics.median(times):6.3f} s")
 

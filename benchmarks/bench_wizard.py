@@ -29,8 +29,8 @@ import pexpect
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 
-from wslconfig_assistant.commands.demo import SAMPLE  # noqa: E402 - after the path is set
-from wslconfig_assistant.commands.setup import Q_VIRTIOFS  # noqa: E402
+from wslconfig_assistant.cli.commands.demo import SAMPLE  # noqa: E402 - after the path is set
+from wslconfig_assistant.cli.commands.setup import Q_VIRTIOFS  # noqa: E402
 
 
 def child_env(tmp: Path, profile: Path, sim: str) -> dict[str, str]:
@@ -104,7 +104,7 @@ def main() -> int:
         sim = shutil.which("wslconfig-assistant-wsl-sim")
         if sim is None:
             wrapper = tmp / "wsl.exe"
-            wrapper.write_text(f'#!/bin/sh\nexec "{python}" -m wslconfig_assistant.simulator "$@"\n', encoding="utf-8")
+            wrapper.write_text(f'#!/bin/sh\nexec "{python}" -m wslconfig_assistant.wsl.simulator "$@"\n', encoding="utf-8")
             wrapper.chmod(0o755)
             sim = str(wrapper)
         env = child_env(tmp, profile, sim)

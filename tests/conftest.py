@@ -211,12 +211,12 @@ def simulator_exe(folder: Path, *, name: str = "wsl", honour_wsl_utf8: bool = Tr
             return str(launcher)
         script = folder / f"{name}.cmd"
         lines = ["@echo off", *([] if honour_wsl_utf8 else ["set WSL_UTF8="]),
-                 f'"{sys.executable}" -m wslconfig_assistant.simulator %*']
+                 f'"{sys.executable}" -m wslconfig_assistant.wsl.simulator %*']
         script.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8", newline="")
         return str(script)
     script = folder / f"{name}.exe"
     unset = "" if honour_wsl_utf8 else "unset WSL_UTF8\n"
-    script.write_text(f'#!/bin/sh\n{unset}exec "{sys.executable}" -m wslconfig_assistant.simulator "$@"\n',
+    script.write_text(f'#!/bin/sh\n{unset}exec "{sys.executable}" -m wslconfig_assistant.wsl.simulator "$@"\n',
                       encoding="utf-8")
     script.chmod(script.stat().st_mode | stat.S_IXUSR)
     return str(script)
@@ -265,11 +265,11 @@ def json_doc() -> Callable[[CliResult], dict[str, Any]]:
 @pytest.fixture
 def fake_windows(monkeypatch: pytest.MonkeyPatch) -> Any:
     """This process as a Windows machine: ``sys.platform`` is "win32" and every call of
-    wslconfig_assistant.winapi answers from tests/fakewin.py's documented fake, so the product's win32
+    wslconfig_assistant.system.winapi answers from tests/fakewin.py's documented fake, so the product's win32
     branches run here. Yields the FakeWindows whose state the test may change."""
     import fakewin
 
-    from wslconfig_assistant import winapi
+    from wslconfig_assistant.system import winapi
 
     fakewin.preimport()
     machine = fakewin.FakeWindows()
@@ -326,9 +326,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def _fresh_invocation() -> Any:
     """commandline remembers the running command's --config/--wsl-exe/--policy for one process; tests that
     call main() in-process must not hand theirs to the next test (whose printed commands would carry them)."""
-    from wslconfig_assistant import commandline
+    from wslconfig_assistant.core import shellcommand
 
-    saved = commandline.invocation()
-    commandline.remember(commandline.Invocation())
+    saved = shellcommand.invocation()
+    shellcommand.remember(shellcommand.Invocation())
     yield
-    commandline.remember(saved)
+    shellcommand.remember(saved)

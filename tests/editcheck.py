@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 
-from wslconfig_assistant.document import ConfigDocument
+from wslconfig_assistant.wslconfig.document import ConfigDocument
 
 
 def has_section(raw: bytes, section: str) -> bool:

@@ -1,4 +1,4 @@
-"""A fake of wslconfig_assistant.winapi for the Linux suite, written from Microsoft's documented behaviour.
+"""A fake of wslconfig_assistant.system.winapi for the Linux suite, written from Microsoft's documented behaviour.
 
 Each fake cites the API and the documented behaviour it reproduces. Tests install it with the
 ``fake_windows`` fixture (tests/conftest.py): ``sys.platform`` becomes "win32" and each winapi function
@@ -242,7 +242,7 @@ def preimport() -> None:
 @contextlib.contextmanager
 def installed(machine: FakeWindows) -> Iterator[FakeWindows]:
     """Patch sys.platform and winapi's calls for the duration (the fixture uses monkeypatch instead)."""
-    from wslconfig_assistant import winapi
+    from wslconfig_assistant.system import winapi
 
     preimport()
     saved = {name: getattr(winapi, name) for name in FAKED}
@@ -268,7 +268,7 @@ def main() -> None:
     if str(repo) not in sys.path:
         sys.path.insert(0, str(repo))
     machine = FakeWindows.from_json(os.environ.get(STATE_ENV) or "{}")
-    from wslconfig_assistant.main import main as cli
+    from wslconfig_assistant.cli.main import main as cli
 
     # Python on Windows: "Non-character devices such as disk files and pipes use the system locale
     # encoding (i.e. the ANSI codepage)" unless PYTHONIOENCODING or UTF-8 mode says otherwise (sys.stdout).

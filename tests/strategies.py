@@ -23,9 +23,9 @@ from typing import NamedTuple
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
-from wslconfig_assistant import schema
-from wslconfig_assistant.findings import Finding, sort_key
-from wslconfig_assistant.schema import KeySpec
+from wslconfig_assistant.core.findings import Finding, sort_key
+from wslconfig_assistant.wslconfig import schema
+from wslconfig_assistant.wslconfig.schema import KeySpec
 
 try:
     from conftest import CORPUS_DIR

@@ -22,7 +22,8 @@ from pathlib import Path
 import pytest
 from conftest import HOST_MEMORY, cli_env, parse_json_doc, run_cli
 
-from wslconfig_assistant import tomlguard, values
+from wslconfig_assistant.compliance import tomlguard
+from wslconfig_assistant.wslconfig import values
 
 DIGITS = "9" * 5000  # beyond sys.get_int_max_str_digits() (4,300)
 INT_MAX, INT_MIN = (1 << 31) - 1, -(1 << 31)

@@ -23,8 +23,8 @@ from typing import NamedTuple
 import pytest
 from conftest import REPO_ROOT, cli_env, run_cli
 
-from wslconfig_assistant import findings
-from wslconfig_assistant.errors import AssistantError, ExitCode
+from wslconfig_assistant.core import findings
+from wslconfig_assistant.core.errors import AssistantError, ExitCode
 
 README = REPO_ROOT / "README.md"
 REFERENCE = REPO_ROOT / "docs" / "reference.md"
@@ -115,7 +115,7 @@ def sandbox(profile: Path, sim: str, tmp_path: Path) -> tuple[Path, dict[str, st
     work = tmp_path / "work"
     work.mkdir()
     # What README's sessions refer to: a captured `wsl --version` (UTF-16LE, as wsl.exe writes it) and a policy.
-    capture = subprocess.run([sys.executable, "-m", "wslconfig_assistant.simulator", "--version"],
+    capture = subprocess.run([sys.executable, "-m", "wslconfig_assistant.wsl.simulator", "--version"],
                              capture_output=True, env=cli_env(env), check=True)
     (work / "wsl-version.txt").write_bytes(capture.stdout)
     assert run_cli("policy", "init", work / "team.toml", env=env).returncode == 0
@@ -166,7 +166,7 @@ def invocations(text: str) -> tuple[list[str], list[str]]:
 
 
 def parse(args: list[str]) -> None:
-    from wslconfig_assistant.main import build_parser
+    from wslconfig_assistant.cli.main import build_parser
 
     try:
         build_parser().parse_args(args)
@@ -206,7 +206,7 @@ def test_every_command_in_the_docs_parses(path: Path) -> None:
 def _subparsers() -> dict[str, object]:
     import argparse
 
-    from wslconfig_assistant.main import build_parser
+    from wslconfig_assistant.cli.main import build_parser
 
     parser = build_parser()
     [sub] = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]

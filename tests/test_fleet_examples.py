@@ -26,7 +26,7 @@ import yaml
 from conftest import REPO_ROOT, run_cli
 from test_dsc import INSTANCE, NEWEST, Box, lines
 
-from wslconfig_assistant.commands import dsc
+from wslconfig_assistant.cli.commands import dsc
 
 WINGET = REPO_ROOT / "examples" / "winget" / "configuration.dsc.yaml"
 ANSIBLE = REPO_ROOT / "examples" / "ansible" / "wslconfig.yml"

@@ -27,9 +27,9 @@ from typing import Any, NamedTuple
 import pytest
 from conftest import CliResult, cli_env, parse_json_doc, run_cli
 
-from wslconfig_assistant import schema
-from wslconfig_assistant.document import ConfigDocument
-from wslconfig_assistant.errors import UsageError
+from wslconfig_assistant.core.errors import UsageError
+from wslconfig_assistant.wslconfig import schema
+from wslconfig_assistant.wslconfig.document import ConfigDocument
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="RLIMIT_AS and the generated profiles are POSIX")
 
@@ -738,7 +738,7 @@ WRONG_TYPES = ['"yes"', "1", "1.5", "true", "[1]", "{a = 1}", "1979-05-27", "07:
 
 
 def _wrong_type_cases() -> list[tuple[str, str, str]]:
-    from wslconfig_assistant.policyfile import FIELDS
+    from wslconfig_assistant.compliance.policy_toml import FIELDS
 
     valid = {("bool", "true"), ("size", "1")}
     return [(f.table, f.key, literal) for f in FIELDS for literal in WRONG_TYPES if (f.kind, literal) not in valid]
@@ -746,12 +746,12 @@ def _wrong_type_cases() -> list[tuple[str, str, str]]:
 
 @pytest.mark.parametrize(("table", "key", "literal"), _wrong_type_cases())
 def test_each_policy_field_refuses_each_wrong_type(table: str, key: str, literal: str, tmp_path: Path) -> None:
-    from wslconfig_assistant import policyfile
+    from wslconfig_assistant.compliance import policy_toml
 
     path = tmp_path / "policy.toml"
     path.write_text(f"[{table}]\n{key} = {literal}\n", encoding="utf-8")
     with pytest.raises(UsageError) as caught:
-        policyfile.load_policy(str(path))
+        policy_toml.load_policy(str(path))
     assert caught.value.exit_code == 2
     assert str(path) in caught.value.message
     assert f"[{table}] {key}" in caught.value.message

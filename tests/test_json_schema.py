@@ -16,7 +16,7 @@ import jsonschema
 import pytest
 from conftest import REPO_ROOT, CliResult, junit_suite, parse_json_doc, run_cli
 
-from wslconfig_assistant import findings
+from wslconfig_assistant.core import findings
 
 SCHEMA_PATH = REPO_ROOT / "docs" / "wslconfig-assistant.schema.json"
 NEEDS_WORK = b"[wsl2]\r\nmemory=1GB\r\n;comment\r\nswap=0\r\n"
@@ -275,7 +275,7 @@ def test_schema_knows_exactly_the_finding_codes_of_findings_py(validator: Any) -
 
 
 def test_schema_covers_every_command_that_prints_json(validator: Any) -> None:
-    from wslconfig_assistant.main import COMMANDS
+    from wslconfig_assistant.cli.main import COMMANDS
 
     described = {rule["if"]["properties"]["command"]["const"] for rule in validator.schema["allOf"]
                  if "command" in rule.get("if", {}).get("properties", {})}

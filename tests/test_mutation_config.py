@@ -47,7 +47,7 @@ def _score(tmp_path: Path, codes: dict[str, int | None], equivalents: str) -> su
     (tmp_path / "tools" / "mutation_score.py").write_bytes((REPO_ROOT / "tools" / "mutation_score.py").read_bytes())
     meta = tmp_path / "mutants" / "wslconfig_assistant" / "values.py.meta"
     meta.parent.mkdir(parents=True)
-    keyed = {f"wslconfig_assistant.values.{name}": code for name, code in codes.items()}
+    keyed = {f"wslconfig_assistant.wslconfig.values.{name}": code for name, code in codes.items()}
     meta.write_text(json.dumps({"exit_code_by_key": keyed}), "utf-8")
     (tmp_path / "mutation-equivalents.toml").write_text(equivalents, "utf-8")
     return subprocess.run([sys.executable, str(tmp_path / "tools" / "mutation_score.py"), "--survivors"],
@@ -85,7 +85,7 @@ def test_a_stale_equivalent_is_refused(tmp_path: Path) -> None:
 
 
 def test_a_module_mutmut_has_not_run_is_shown_as_such_and_does_not_fail(tmp_path: Path) -> None:
-    # `mutmut run "wslconfig_assistant.values.*"` makes every module's mutants but runs one module's only.
+    # `mutmut run "wslconfig_assistant.wslconfig.values.*"` makes every module's mutants but runs one module's only.
     codes: dict[str, int | None] = {f"x_f__mutmut_{n}": None for n in range(1, 5)}
     done = _score(tmp_path, codes, '[values]\n"x_f__mutmut_3" = "listed before the module was run"\n')
     assert done.stdout.splitlines()[1].split() == ["values", "4", "not", "run"]

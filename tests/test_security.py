@@ -32,8 +32,8 @@ from typing import Any, NamedTuple
 import pytest
 from conftest import REPO_ROOT, CliResult, cli_env, parse_json_doc, run_cli, tree_digest
 
-from wslconfig_assistant import policyfile
-from wslconfig_assistant.errors import UsageError
+from wslconfig_assistant.compliance import policy_toml
+from wslconfig_assistant.core.errors import UsageError
 
 PACKAGE = REPO_ROOT / "wslconfig_assistant"
 POSIX = os.name == "posix"
@@ -42,11 +42,11 @@ POSIX = os.name == "posix"
 
 #: Modules allowed to start processes, and why.
 SUBPROCESS_ALLOWED = {
-    "wslconfig_assistant/wslexe.py": "the one door to wsl.exe (never a shell)",
-    "wslconfig_assistant/locate.py": "inside WSL only: constant argv `cmd.exe /d /c echo %USERPROFILE%` and "
+    "wslconfig_assistant/wsl/wslexe.py": "the one door to wsl.exe (never a shell)",
+    "wslconfig_assistant/storage/locate.py": "inside WSL only: constant argv `cmd.exe /d /c echo %USERPROFILE%` and "
     "`wslpath -u`, to find the Windows profile through interop",
-    "wslconfig_assistant/simulator.py": "the wsl.exe stand-in",
-    "wslconfig_assistant/winapi.py": "Windows only: constant argv `taskkill.exe /PID n /T /F` (tree kill on timeout)",
+    "wslconfig_assistant/wsl/simulator.py": "the wsl.exe stand-in",
+    "wslconfig_assistant/system/winapi.py": "Windows only: constant argv `taskkill.exe /PID n /T /F` (tree kill on timeout)",
 }
 BANNED_MODULES = {"pickle", "marshal", "shelve", "dill", "cloudpickle", "code", "codeop"}
 PROCESS_MODULES = {"subprocess", "pty", "asyncio.subprocess"}
@@ -450,12 +450,12 @@ def test_the_policy_loader_imports_nothing_named_in_the_file(
         path = tmp_path / f"{name}.toml"
         path.write_text(text.replace("MARKER", str(marker)), encoding="utf-8")
         if name == "code-as-a-value":  # plain data: the string is a required value, nothing more
-            loaded = policyfile.load_policy(str(path))
+            loaded = policy_toml.load_policy(str(path))
             assert [r.value for r in loaded.required] == [
                 f"$(touch {marker}); `touch {marker}`; __import__('os').system('touch {marker}')"]
         else:
             with pytest.raises(UsageError, match=re.escape(str(path))):
-                policyfile.load_policy(str(path))
+                policy_toml.load_policy(str(path))
     assert not marker.exists()
     new = set(sys.modules) - before
     assert EVIL_MODULE not in new

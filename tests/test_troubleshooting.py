@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 import pytest
 from conftest import REPO_ROOT, CliResult, run_cli
 
-from wslconfig_assistant import findings
+from wslconfig_assistant.core import findings
 
 PAGE = REPO_ROOT / "docs" / "troubleshooting.md"
 ALL_CODES = findings.ERROR_CODES | findings.WARNING_CODES | findings.INFO_CODES

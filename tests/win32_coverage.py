@@ -11,7 +11,7 @@ package's syntax tree:
 - one-line forms (``a if sys.platform == "win32" else b``, ``return sys.platform != "win32" and ...``) are
   listed apart: line coverage cannot tell which side of one line ran.
 winapi.py is left out: its bodies are the raw Win32 calls (``# pragma: no cover``), which only a Windows
-runner runs (tests/test_windows.py).
+runner runs (tests/system/test_windows.py).
 
 The tests run under coverage.py (branch coverage), in process and in the processes tests/fakewin.py
 starts as win32 (COVERAGE_PROCESS_START); a block counts as run when its first statement ran. Prints

@@ -1,7 +1,7 @@
-"""Concurrent writers of one .wslconfig, as real processes: the stress test (tests/test_concurrency.py) and
+"""Concurrent writers of one .wslconfig, as real processes: the stress test (tests/storage/test_concurrency.py) and
 benchmarks/bench_concurrency.py both run this.
 
-Each writer is a process that runs the real `set` command (wslconfig_assistant.main.main, in a loop, so a
+Each writer is a process that runs the real `set` command (wslconfig_assistant.cli.main.main, in a loop, so a
 round costs a write, not an interpreter start) on a key of its own, with a value that grows each round.
 Nobody else touches that key, so after a `set` that returned 0 the writer's next read must show its value:
 if it shows an older one, another writer's rename replaced the file with content read before this edit,
@@ -42,7 +42,7 @@ def value_in(raw: bytes, key: str) -> str | None:
 
 
 def worker(config: str, index: int, seconds: float, start_at: float) -> dict[str, Any]:
-    from wslconfig_assistant.main import main  # the real command, in this process
+    from wslconfig_assistant.cli.main import main  # the real command, in this process
 
     key, pattern = KEYS[index]
     counts = {"written": 0, "refused": 0, "lost": 0, "other": 0, "last": None}
