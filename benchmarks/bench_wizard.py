@@ -104,7 +104,8 @@ def main() -> int:
         sim = shutil.which("wslconfig-assistant-wsl-sim")
         if sim is None:
             wrapper = tmp / "wsl.exe"
-            wrapper.write_text(f'#!/bin/sh\nexec "{python}" -m wslconfig_assistant.wsl.simulator "$@"\n', encoding="utf-8")
+            wrapper.write_text(f'#!/bin/sh\nexec "{python}" -m wslconfig_assistant.wsl.simulator "$@"\n',
+                               encoding="utf-8")
             wrapper.chmod(0o755)
             sim = str(wrapper)
         env = child_env(tmp, profile, sim)

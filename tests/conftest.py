@@ -34,6 +34,13 @@ CORPUS_DIR = SHARED / "corpus" / "wslconfig"
 # even when pytest runs from another folder without an editable install.
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
+# The tests sit beside the package they test (tests/wsl/, tests/cli/, ...; README, "How it is built"), each
+# file's name unique, and one test file may reuse another's helpers by name (``from test_apply import
+# Machine``) wherever the two live: every test folder is importable, as tests/ itself is.
+for _folder in sorted(Path(__file__).resolve().parent.iterdir()):
+    if (_folder / "__init__.py").exists() or not any(_folder.glob("test_*.py")) or str(_folder) in sys.path:
+        continue
+    sys.path.append(str(_folder))
 
 # The quick suite tests the same examples on every run, so a red CI run is reproducible rather than
 # a draw; the long opt-in run (-m slow) explores at random, and so does the quick one with

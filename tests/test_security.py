@@ -46,7 +46,8 @@ SUBPROCESS_ALLOWED = {
     "wslconfig_assistant/storage/locate.py": "inside WSL only: constant argv `cmd.exe /d /c echo %USERPROFILE%` and "
     "`wslpath -u`, to find the Windows profile through interop",
     "wslconfig_assistant/wsl/simulator.py": "the wsl.exe stand-in",
-    "wslconfig_assistant/system/winapi.py": "Windows only: constant argv `taskkill.exe /PID n /T /F` (tree kill on timeout)",
+    "wslconfig_assistant/system/winapi.py":
+        "Windows only: constant argv `taskkill.exe /PID n /T /F` (tree kill on timeout)",
 }
 BANNED_MODULES = {"pickle", "marshal", "shelve", "dill", "cloudpickle", "code", "codeop"}
 PROCESS_MODULES = {"subprocess", "pty", "asyncio.subprocess"}

@@ -35,7 +35,7 @@ _MARKS = ("fake_windows", "run_cli_as_windows", '"platform", "win32"')
 
 
 def win32_tests() -> list[str]:
-    return sorted(str(p.relative_to(REPO)) for p in (REPO / "tests").glob("test_*.py")
+    return sorted(str(p.relative_to(REPO)) for p in (REPO / "tests").rglob("test_*.py")
                   if p.name != "test_windows.py" and any(m in p.read_text(encoding="utf-8") for m in _MARKS))
 
 

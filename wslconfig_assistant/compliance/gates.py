@@ -118,7 +118,8 @@ def evaluate_gates(facts: GateFacts, policy: Policy) -> tuple[list[Gate], list[F
                     "shutdown-required",
                     f"WSL still runs kernel {facts.running_kernel}, but {facts.kernel} is installed: "
                     "the new kernel (and any .wslconfig change) applies only after WSL restarts",
-                    shellcommand.wsl("--shutdown") + "   (running distros stop; wait a few seconds before starting one)",
+                    shellcommand.wsl("--shutdown")
+                    + "   (running distros stop; wait a few seconds before starting one)",
                 )
             )
     return gates, findings

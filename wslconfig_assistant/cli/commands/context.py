@@ -34,7 +34,8 @@ class Context(NamedTuple):
         con.print(con.paint(headline, "ok"))
         if backup is not None:
             con.print(f"backup: {backup.path}  (undo: {shellcommand.ours('restore', backup.id)})")
-        con.print(f"WSL reads .wslconfig when its VM starts: run `{shellcommand.wsl('--shutdown')}` to apply the change")
+        shutdown = shellcommand.wsl("--shutdown")
+        con.print(f"WSL reads .wslconfig when its VM starts: run `{shutdown}` to apply the change")
 
     def write_lock(self, *, dry_run: bool = False) -> contextlib.AbstractContextManager[None]:
         """The config's write lock (writelock.py), for a command that reads, plans and writes:
