@@ -62,7 +62,7 @@ def complete(script: str, cases: list[list[str]], cwd: Path | None = None) -> li
 
 @pytest.fixture(scope="module")
 def bash_script() -> str:
-    return completion.bash_script()
+    return completion.bash_script(main.build_parser())
 
 
 # -- bash, for real ----------------------------------------------------------------------------
@@ -149,14 +149,14 @@ def test_a_new_option_is_completed_without_touching_completion() -> None:
     assert opts == ["--brand-new-option"]
     assert "/etc/hostname" in value or "/etc/hosts" in value
     assert "--brand-new-option" in completion.powershell_script(parser)
-    assert "--brand-new-option" not in completion.bash_script()  # the shipped parser does not have it
+    assert "--brand-new-option" not in completion.bash_script(main.build_parser())  # the shipped parser has none
 
 
 @needs_bash
 def test_cli_prints_a_script_bash_can_load() -> None:
     result = run_cli("completion", "bash")
     assert result.returncode == 0, result.stderr
-    assert result.stdout == completion.bash_script()
+    assert result.stdout == completion.bash_script(main.build_parser())
     loaded = subprocess.run([BASH or "bash", "--norc", "--noprofile", "-c", result.stdout + "\ncomplete -p"],
                             capture_output=True, text=True, timeout=60, check=False)
     assert loaded.returncode == 0, loaded.stderr
@@ -175,7 +175,7 @@ def test_unknown_shell_is_a_usage_error() -> None:
 def test_powershell_script_structure() -> None:
     """Unverified in a real pwsh here: the script registers a native completer for both names and
     carries every command, action, option, choice and key of the parser."""
-    script = completion.powershell_script()
+    script = completion.powershell_script(main.build_parser())
     assert script.count("Register-ArgumentCompleter -Native") == 1
     assert "-CommandName 'wslconfig-assistant', 'wslconfig-assistant.exe'" in script
     assert script.count("{") == script.count("}")
@@ -197,7 +197,7 @@ PWSH = shutil.which("pwsh")
 @pytest.mark.skipif(PWSH is None, reason="PowerShell (pwsh) is not installed")
 def test_powershell_script_completes_in_pwsh(tmp_path: Path) -> None:
     script = tmp_path / "completion.ps1"
-    script.write_text(completion.powershell_script(), encoding="utf-8")
+    script.write_text(completion.powershell_script(main.build_parser()), encoding="utf-8")
     probe = (f". '{script}'; (TabExpansion2 -inputScript 'wslconfig-assistant vali' -cursorColumn 24)"
              ".CompletionMatches | ForEach-Object CompletionText")
     result = subprocess.run([PWSH or "pwsh", "-NoProfile", "-Command", probe], capture_output=True, text=True,

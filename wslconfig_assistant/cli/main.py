@@ -352,7 +352,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "completion":
         from wslconfig_assistant.cli.commands.completion import completion  # noqa: PLC0415
 
-        return completion(args.shell)
+        return completion(args.shell, build_parser())
     if args.command == "dsc":
         from wslconfig_assistant.cli.commands import dsc  # noqa: PLC0415
 
@@ -564,7 +564,7 @@ def _main(argv: Sequence[str] | None) -> int:
     except InterruptedAfterWrite as exc:
         # apply knows more than _interrupted()'s generic record: what it wrote, the undo command and
         # what did not finish ("nothing was half-written" would read as "nothing was written").
-        from wslconfig_assistant.cli.output import escaped  # noqa: PLC0415
+        from wslconfig_assistant.system.streams import escaped  # noqa: PLC0415
 
         sys.stderr.write(f"{PROG}: interrupted; {escaped(exc.written)}\n")
         return ExitCode.INTERRUPTED

@@ -14,6 +14,7 @@ import sys
 from typing import NamedTuple
 
 from wslconfig_assistant.core.errors import ExitCode
+from wslconfig_assistant.core.shellcommand import PROG
 
 SHELLS = ("powershell", "bash")
 COMMAND_NAMES = ("wslconfig-assistant", "wslconfig-assistant.exe")
@@ -101,10 +102,8 @@ def _assoc(name: str, items: dict[str, str]) -> str:
     return f"declare -gA {name}=(\n{body}\n)"
 
 
-def bash_script(parser: argparse.ArgumentParser | None = None) -> str:
-    from wslconfig_assistant.cli.main import PROG, build_parser  # noqa: PLC0415
-
-    tree = levels(parser or build_parser())
+def bash_script(parser: argparse.ArgumentParser) -> str:
+    tree = levels(parser)
     opts = {name: " ".join(level.options) for name, level in tree.items()}
     subs = {name: " ".join(level.subcommands) for name, level in tree.items() if level.subcommands}
     vals = {f"{name}|{opt}": kind for name, level in tree.items() for opt, kind in level.values.items()}
@@ -219,10 +218,8 @@ def _ps_table(name: str, items: dict[str, str]) -> str:
     return f"    ${name} = @{{\n{body}\n    }}"
 
 
-def powershell_script(parser: argparse.ArgumentParser | None = None) -> str:
-    from wslconfig_assistant.cli.main import PROG, build_parser  # noqa: PLC0415
-
-    tree = levels(parser or build_parser())
+def powershell_script(parser: argparse.ArgumentParser) -> str:
+    tree = levels(parser)
     data = "\n".join([
         f"    $keys = {_ps_array(key_names())}",
         _ps_table("opts", {name: _ps_array(level.options) for name, level in tree.items()}),
@@ -308,10 +305,12 @@ Register-ArgumentCompleter -Native -CommandName {names} -ScriptBlock {{
 """
 
 
-def script(shell: str, parser: argparse.ArgumentParser | None = None) -> str:
+def script(shell: str, parser: argparse.ArgumentParser) -> str:
     return bash_script(parser) if shell == "bash" else powershell_script(parser)
 
 
-def completion(shell: str) -> int:
-    sys.stdout.write(script(shell))
+def completion(shell: str, parser: argparse.ArgumentParser) -> int:
+    """``parser``: the whole command line's (main.build_parser), handed in by main: this module never
+    imports main, which imports it (the layering test refuses the cycle)."""
+    sys.stdout.write(script(shell, parser))
     return ExitCode.OK
