@@ -29,8 +29,8 @@ import pexpect
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 
-from wslconfig_assistant.cli.commands.demo import SAMPLE  # noqa: E402 - after the path is set
 from wslconfig_assistant.cli.commands.setup import Q_VIRTIOFS  # noqa: E402
+from wslconfig_assistant.wsl.sandbox import SAMPLE  # noqa: E402 - after the path is set
 
 
 def child_env(tmp: Path, profile: Path, sim: str) -> dict[str, str]:

@@ -20,6 +20,7 @@ from conftest import cli_env, run_cli, run_in_pty
 from test_apply import Machine
 
 from wslconfig_assistant.cli import output
+from wslconfig_assistant.system import streams
 
 posix_only = pytest.mark.skipif(os.name != "posix", reason="ESC in a file name, /bin/sh wsl.exe, a pty")
 HOSTILE = "# \x1b]0;pwned\x07\x1b[2J héllo ✓"
@@ -133,12 +134,12 @@ def test_wsl_update_progress_with_osc52_is_escaped(tmp_path: Path) -> None:
 
 
 def test_escaped_is_the_one_function() -> None:
-    assert output.escaped("plain") == "plain"
-    assert output.escaped("a\x1b[2Jb\nc\rd") == "a\\x1b[2Jb\nc\\x0dd"  # line breaks kept, CR shown
-    assert output.escaped("héllo ✓ 日本") == "héllo ✓ 日本"  # UTF-8 text as it is
-    assert output.escaped("\u202etxt.exe") == "\\u202etxt.exe"  # a bidi override is shown, not obeyed
+    assert streams.escaped("plain") == "plain"
+    assert streams.escaped("a\x1b[2Jb\nc\rd") == "a\\x1b[2Jb\nc\\x0dd"  # line breaks kept, CR shown
+    assert streams.escaped("héllo ✓ 日本") == "héllo ✓ 日本"  # UTF-8 text as it is
+    assert streams.escaped("\u202etxt.exe") == "\\u202etxt.exe"  # a bidi override is shown, not obeyed
     painted = output.Console(json_mode=False, no_color=False, stream=sys.stderr)
     painted.color = True
     own = painted.paint("ok", "ok")
-    assert output.escaped(own + " \x1b[31mforged", keep_color=True) == own + " \\x1b[31mforged"
+    assert streams.escaped(own + " \x1b[31mforged", keep_color=True) == own + " \\x1b[31mforged"
     assert painted.paint("p\x1b[31mq", "ok") == "\x1b[32mp\\x1b[31mq\x1b[0m"

@@ -20,7 +20,7 @@ from fakewin import GIB, FakeWindows
 from wslconfig_assistant.cli import output, prompts
 from wslconfig_assistant.core.errors import ConfigUnreadableError
 from wslconfig_assistant.storage import openfile
-from wslconfig_assistant.system import hostmemory, winapi
+from wslconfig_assistant.system import hostmemory, streams, winapi
 from wslconfig_assistant.wsl import devicehost, wslexe
 
 posix_only = pytest.mark.skipif(os.name != "posix", reason="the fake's tree kill is a POSIX process group")
@@ -92,7 +92,7 @@ def test_nul_is_not_a_terminal(fake_windows: FakeWindows, monkeypatch: pytest.Mo
     fake_windows.consoles[1] = 0x0007  # stdout is the console
     nul = Stream(0)  # stdin: NUL, a character device that is not a console
     assert nul.isatty()
-    assert output.is_terminal(nul) is False
+    assert streams.is_terminal(nul) is False
     monkeypatch.setattr(sys, "stdin", nul)
     monkeypatch.setattr(sys, "stdout", Stream(1))
     assert prompts.can_prompt() is False
@@ -225,7 +225,7 @@ def test_winerror_is_read_only_where_python_set_it() -> None:
     assert not winapi.is_sharing_violation(exc)
 
 
-# -- bare program names (wslexe.py, demo.py): never the current folder (12.8) ----------------
+# -- bare program names (wslexe.py, sandbox.py): never the current folder (12.8) ----------------
 
 def _program(path: Path) -> Path:
     path.write_text("#!/bin/sh\nexit 0\n", encoding="utf-8")
@@ -317,11 +317,11 @@ def cmd_batch_line(line: str, env: dict[str, str], args: str) -> str:
 def test_the_demo_cmd_wrapper_reads_right_in_the_oem_code_page(fake_windows: FakeWindows, tmp_path: Path,
                                                                 monkeypatch: pytest.MonkeyPatch,
                                                                 python: str) -> None:
-    from wslconfig_assistant.cli.commands import demo
+    from wslconfig_assistant.wsl import sandbox
 
     monkeypatch.setattr(sys, "executable", python)
     monkeypatch.setenv("PATH", str(tmp_path / "empty"))
-    with demo.sandbox():  # the sandbox's environment is what the wrapper runs under
+    with sandbox.sandbox():  # the sandbox's environment is what the wrapper runs under
         wrapper = Path(os.environ[wslexe.EXE_ENV])
         env = dict(os.environ)
         data = wrapper.read_bytes()

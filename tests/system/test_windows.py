@@ -473,12 +473,12 @@ def test_oem_code_page_is_the_one_the_registry_names() -> None:
 
 
 def test_nul_is_a_character_device_but_not_a_terminal() -> None:
-    from wslconfig_assistant.cli import output
+    from wslconfig_assistant.system import streams
 
     with open(os.devnull, encoding="ascii") as nul:  # what `< NUL` gives a program
         assert nul.isatty()  # _isatty: any character device
         assert winapi.console_mode(nul.fileno()) is None  # GetConsoleMode fails on NUL
-        assert output.is_terminal(nul) is False  # so the wizard never starts on it (12.12)
+        assert streams.is_terminal(nul) is False  # so the wizard never starts on it (12.12)
 
 
 def test_setup_with_stdin_from_nul_is_refused(tmp_path: Path) -> None:
@@ -493,14 +493,14 @@ def test_setup_with_stdin_from_nul_is_refused(tmp_path: Path) -> None:
 def test_the_demo_cmd_wrapper_runs_from_a_folder_cmd_would_misread(tmp_path: Path, profile: Path) -> None:
     """cmd.exe reads batch files in the OEM code page and takes % for variables: the wrapper names no
     path itself (12.9)."""
-    from wslconfig_assistant.cli.commands import demo
+    from wslconfig_assistant.wsl import sandbox
 
     folder = tmp_path / "Jürgen 100% Łódź"
     folder.mkdir()
     wrapper = folder / "wsl.cmd"
-    wrapper.write_bytes(demo.CMD_WRAPPER.encode("ascii"))
+    wrapper.write_bytes(sandbox.CMD_WRAPPER.encode("ascii"))
     sim_state(profile, wsl_version="2.7.3.0")
-    env = cli_env({demo.SIM_PYTHON_ENV: sys.executable, "WSLCONFIG_ASSISTANT_PROFILE": str(profile)})
+    env = cli_env({sandbox.SIM_PYTHON_ENV: sys.executable, "WSLCONFIG_ASSISTANT_PROFILE": str(profile)})
     done = subprocess.run([str(wrapper), "--version"], capture_output=True, env=env, stdin=subprocess.DEVNULL,
                           timeout=120, check=False)
     text, _ = wslexe.decode_output(done.stdout)

@@ -57,7 +57,7 @@ def fit(text: str, width: int = DEFAULT_WIDTH, *, cont: str | None = None, escap
     passes False, its text is escaped already and may hold its own colour codes."""
     body = text.expandtabs(8).rstrip()
     if escape:
-        from wslconfig_assistant.core.findings import visible  # noqa: PLC0415 - the one escaping (output.escaped)
+        from wslconfig_assistant.core.findings import visible  # noqa: PLC0415 - the one escaping (streams.escaped)
 
         body = visible(body)
     if columns(body) <= width:

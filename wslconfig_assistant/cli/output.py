@@ -13,39 +13,10 @@ import sys
 from collections.abc import Iterable
 from typing import TextIO
 
-from wslconfig_assistant.core.findings import Finding, visible
+from wslconfig_assistant.core.findings import Finding
+from wslconfig_assistant.system.streams import COLORS, escaped, is_terminal
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
-_COLORS = {"error": "31", "warning": "33", "info": "36", "ok": "32", "bold": "1", "dim": "2"}
-# Exactly what Console.paint writes: one of its colour codes, text without ESC, the reset. The only
-# escape sequences people's text may carry; a lone ESC[31m from a path or a file does not match.
-_OWN_PAINT = re.compile("(\x1b\\[(?:" + "|".join(sorted(_COLORS.values())) + ")m)([^\x1b]*)(\x1b\\[0m)")
-
-
-def escaped(text: str, *, keep_color: bool = False) -> str:
-    """THE escaping of everything printed for people that came from a file, a path, an argument
-    or wsl.exe: each control character (ESC, BEL, CR, DEL, C1, bidi overrides) shown as a
-    Python-style escape (findings.visible: ``\\x1b``), line breaks kept, UTF-8 text as it is.
-    So a comment holding ``\\x1b]0;pwned\\x07`` or OSC 52 (which writes the clipboard) reaches the
-    terminal as text. ``keep_color``: the colour codes Console.paint itself wrote survive."""
-    if text.isascii() and text.isprintable():
-        return text
-    lines = text.split("\n")
-    if not keep_color:
-        return "\n".join(visible(line) for line in lines)
-    return "\n".join(_keep_paint(line) for line in lines)
-
-
-def _keep_paint(line: str) -> str:
-    out, at = [], 0
-    for m in _OWN_PAINT.finditer(line):
-        out.append(visible(line[at:m.start()]))
-        out.append(m.group(1) + visible(m.group(2)) + m.group(3))
-        at = m.end()
-    out.append(visible(line[at:]))
-    return "".join(out)
-
-
 class Console:
     """Where human text goes, and whether it may be coloured."""
 
@@ -58,7 +29,7 @@ class Console:
         if not self.color:
             return text
         # What is painted is escaped first: a path's own ESC[31m must not pass for our colour code.
-        return f"\x1b[{_COLORS[style]}m{escaped(text)}\x1b[0m"
+        return f"\x1b[{COLORS[style]}m{escaped(text)}\x1b[0m"
 
     def print(self, text: str = "") -> None:
         """Each line fitted to the terminal's width (columns.py): people's text only, never JSON.
@@ -78,24 +49,6 @@ class Console:
 
     def error(self, text: str) -> None:
         sys.stderr.write(escaped(text, keep_color=self.color) + "\n")
-
-
-def is_terminal(stream: object) -> bool:
-    """Whether ``stream`` is a terminal: False for None (pythonw), a closed stream, or no isatty.
-
-    On Windows isatty() is true for any character device, NUL included (``< NUL`` is how scripts
-    say "no input"), so there the stream must also be a console: GetConsoleMode fails on NUL."""
-    isatty = getattr(stream, "isatty", None)
-    try:
-        if not (isatty and isatty()):
-            return False
-        if sys.platform == "win32":
-            from wslconfig_assistant.system import winapi  # noqa: PLC0415 - Windows only
-
-            return winapi.console_mode(stream.fileno()) is not None  # type: ignore[attr-defined]
-    except (AttributeError, OSError, ValueError):
-        return False
-    return True
 
 
 def _wants_color(stream: TextIO, no_color: bool) -> bool:

@@ -53,7 +53,7 @@ def can_prompt() -> bool:
     """True when a person can answer: stdin and stdout are terminals and this is not CI."""
     if os.environ.get("CI"):
         return False
-    from wslconfig_assistant.cli.output import is_terminal  # noqa: PLC0415
+    from wslconfig_assistant.system.streams import is_terminal  # noqa: PLC0415
 
     return is_terminal(sys.stdin) and is_terminal(sys.stdout)
 

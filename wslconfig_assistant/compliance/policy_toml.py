@@ -32,6 +32,7 @@ from typing import NamedTuple
 
 from wslconfig_assistant.core.errors import UsageError
 from wslconfig_assistant.core.policy import CHANNELS, DEFAULT, UPDATE_RUNS, Policy, Requirement
+from wslconfig_assistant.storage.openfile import SMALL_FILE_CAP
 
 REQUIRE = "require"
 INIT_FIX = "compare with the template: wslconfig-assistant policy init NEW.toml"
@@ -94,9 +95,7 @@ def load_policy(path: str) -> Policy:
     return parse_policy(_toml(path), path)
 
 
-# A policy is a few hundred bytes; anything this big is the wrong file (a disk image, a log),
-# and reading it whole would cost time and memory for nothing.
-MAX_BYTES = 1 << 20
+MAX_BYTES = SMALL_FILE_CAP  # a policy is a few hundred bytes (openfile.SMALL_FILE_CAP says why)
 
 
 def read_bytes(path: str) -> bytes | None:

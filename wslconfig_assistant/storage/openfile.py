@@ -17,6 +17,10 @@ PathLike = str | os.PathLike[str]
 
 # Our temp files end like this (safewrite.py); messages name their folder instead.
 TMP_SUFFIX = ".wslconfig-assistant.tmp"
+# The small files the tool reads whole besides the .wslconfig (a policy, a saved `wsl --version`) are a few
+# hundred bytes; anything this big is the wrong file (a disk image, a log), and reading it whole would cost
+# time and memory for nothing.
+SMALL_FILE_CAP = 1 << 20
 
 
 def real_target(config_path: PathLike) -> str:

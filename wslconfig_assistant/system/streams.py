@@ -11,6 +11,9 @@ nobody chose to drop.
 
 At the end, ``settle()`` points a broken descriptor at the null device, so the interpreter's
 own last flush cannot fail either (that would print "Exception ignored" and exit 120).
+
+What reaches a terminal is here too, since every layer that prints needs it (the wsl.exe door echoes
+wsl.exe's progress): whether a stream is a terminal, and THE escaping of people's text.
 """
 
 from __future__ import annotations
@@ -19,8 +22,11 @@ import contextlib
 import errno
 import io
 import os
+import re
 import sys
 from typing import Any, TextIO, cast
+
+from wslconfig_assistant.core.findings import visible
 
 PROG = "wslconfig-assistant"
 # A reader that hung up: EPIPE (BrokenPipeError). On Windows WriteFile on a pipe whose reader
@@ -134,3 +140,53 @@ def settle() -> None:
             pass
         finally:
             os.close(null)
+
+
+# -- what reaches a terminal ------------------------------------------------------------------------
+
+COLORS = {"error": "31", "warning": "33", "info": "36", "ok": "32", "bold": "1", "dim": "2"}
+# Exactly what Console.paint writes: one of its colour codes, text without ESC, the reset. The only
+# escape sequences people's text may carry; a lone ESC[31m from a path or a file does not match.
+_OWN_PAINT = re.compile("(\x1b\\[(?:" + "|".join(sorted(COLORS.values())) + ")m)([^\x1b]*)(\x1b\\[0m)")
+
+
+def escaped(text: str, *, keep_color: bool = False) -> str:
+    """THE escaping of everything printed for people that came from a file, a path, an argument
+    or wsl.exe: each control character (ESC, BEL, CR, DEL, C1, bidi overrides) shown as a
+    Python-style escape (findings.visible: ``\\x1b``), line breaks kept, UTF-8 text as it is.
+    So a comment holding ``\\x1b]0;pwned\\x07`` or OSC 52 (which writes the clipboard) reaches the
+    terminal as text. ``keep_color``: the colour codes Console.paint itself wrote survive."""
+    if text.isascii() and text.isprintable():
+        return text
+    lines = text.split("\n")
+    if not keep_color:
+        return "\n".join(visible(line) for line in lines)
+    return "\n".join(_keep_paint(line) for line in lines)
+
+
+def _keep_paint(line: str) -> str:
+    out, at = [], 0
+    for m in _OWN_PAINT.finditer(line):
+        out.append(visible(line[at:m.start()]))
+        out.append(m.group(1) + visible(m.group(2)) + m.group(3))
+        at = m.end()
+    out.append(visible(line[at:]))
+    return "".join(out)
+
+
+def is_terminal(stream: object) -> bool:
+    """Whether ``stream`` is a terminal: False for None (pythonw), a closed stream, or no isatty.
+
+    On Windows isatty() is true for any character device, NUL included (``< NUL`` is how scripts
+    say "no input"), so there the stream must also be a console: GetConsoleMode fails on NUL."""
+    isatty = getattr(stream, "isatty", None)
+    try:
+        if not (isatty and isatty()):
+            return False
+        if sys.platform == "win32":
+            from wslconfig_assistant.system import winapi  # noqa: PLC0415 - Windows only
+
+            return winapi.console_mode(stream.fileno()) is not None  # type: ignore[attr-defined]
+    except (AttributeError, OSError, ValueError):
+        return False
+    return True

@@ -237,7 +237,7 @@ def _read_capped(path: str | os.PathLike[str]) -> bytes:
     most the policy file's cap (a saved ``wsl --version`` is under 1 KB)."""
     import stat  # noqa: PLC0415
 
-    from wslconfig_assistant.compliance.policy_toml import MAX_BYTES  # noqa: PLC0415
+    from wslconfig_assistant.storage.openfile import SMALL_FILE_CAP as MAX_BYTES  # noqa: PLC0415
 
     shown = os.fspath(path)
     fix = "save the output of `wsl --version` to a file: wsl --version > wsl-version.txt"

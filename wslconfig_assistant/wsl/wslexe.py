@@ -31,9 +31,9 @@ import time
 from collections.abc import Sequence
 from typing import IO, NamedTuple, TextIO
 
-from wslconfig_assistant.cli.output import escaped, is_terminal
 from wslconfig_assistant.core.errors import UsageError, WslError
 from wslconfig_assistant.system import interrupts
+from wslconfig_assistant.system.streams import escaped, is_terminal
 
 __all__ = [
     "CALLS",

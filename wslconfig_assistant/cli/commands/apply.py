@@ -26,7 +26,6 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from wslconfig_assistant.cli import output
 from wslconfig_assistant.cli.commands.context import Context
-from wslconfig_assistant.cli.output import is_terminal
 from wslconfig_assistant.compliance import planning
 from wslconfig_assistant.compliance.gates import gate_line
 from wslconfig_assistant.core import shellcommand
@@ -34,6 +33,7 @@ from wslconfig_assistant.core.errors import AssistantError, ExitCode, Interrupte
 from wslconfig_assistant.core.findings import Finding, sort_key
 from wslconfig_assistant.core.policy import DEFAULT, Policy
 from wslconfig_assistant.system.hostmemory import host_memory
+from wslconfig_assistant.system.streams import is_terminal
 
 if TYPE_CHECKING:
     from wslconfig_assistant.compliance.gates import Gate

@@ -28,9 +28,9 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple, TextIO, cast
 
 from wslconfig_assistant import __version__
-from wslconfig_assistant.cli.output import is_terminal
 from wslconfig_assistant.core import shellcommand
 from wslconfig_assistant.core.errors import AssistantError, ExitCode, UsageError, WslError
+from wslconfig_assistant.system.streams import is_terminal
 
 if TYPE_CHECKING:
     from wslconfig_assistant.cli.commands.apply import WslSteps
@@ -622,7 +622,7 @@ def write_manifest(output_dir: str | None) -> int:
             fh.write(text)
     except OSError as exc:
         raise WriteRefusedError(f"{path}: {exc.strerror or exc}", fix="choose a folder you can write to") from None
-    from wslconfig_assistant.cli.output import escaped  # noqa: PLC0415
+    from wslconfig_assistant.system.streams import escaped  # noqa: PLC0415
 
     sys.stderr.write(escaped(f"wrote {path}") + "\n")
     return ExitCode.OK

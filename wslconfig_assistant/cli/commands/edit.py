@@ -32,7 +32,7 @@ def get(ctx: Context, key: str) -> int:
         for line in output.finding_lines(ctx.console, str(ctx.config), findings):
             ctx.console.error(line)
         return code
-    from wslconfig_assistant.cli.output import escaped  # noqa: PLC0415
+    from wslconfig_assistant.system.streams import escaped  # noqa: PLC0415
 
     sys.stdout.write(escaped(display_value(setting)) + "\n")
     return code

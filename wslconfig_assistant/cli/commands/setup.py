@@ -76,7 +76,7 @@ def setup(*, console: Console, config: str | None, wsl_exe: str | None, policy: 
     if prompter is None and not can_prompt():
         raise NoTerminalError(no_terminal_reason())
     if config is None and _no_windows_profile():
-        from wslconfig_assistant.cli.commands.demo import sandbox  # noqa: PLC0415 - only off Windows
+        from wslconfig_assistant.wsl.sandbox import sandbox  # noqa: PLC0415 - only off Windows
 
         Screen(console).say(SIMULATED, "bold")
         with sandbox() as path:
