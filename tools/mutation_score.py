@@ -1,6 +1,6 @@
 """Mutation score of the engine, per module, from mutmut's last run (TESTING.md, "Mutation score").
 
-    mutmut run "wslconfig_assistant.wslconfig.values.*"      # one module (the names in pyproject.toml, [tool.mutmut])
+    mutmut run "wslconfig_assistant.wslconfig.values.*"  # one module (the names in pyproject.toml, [tool.mutmut])
     python tools/mutation_score.py                 # the table: every module mutmut has results for
     python tools/mutation_score.py --survivors     # ... and each surviving mutant not listed as equivalent
 
