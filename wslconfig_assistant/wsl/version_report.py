@@ -234,7 +234,7 @@ def read_version_file(path: str | os.PathLike[str]) -> VersionReport:
 
 def _read_capped(path: str | os.PathLike[str]) -> bytes:
     """The file's bytes: a regular file (a FIFO would block forever, /dev/zero never ends) of at
-    most the policy file's cap (a saved ``wsl --version`` is under 1 KB)."""
+    most the small-file cap (openfile.SMALL_FILE_CAP; a saved ``wsl --version`` is under 1 KB)."""
     import stat  # noqa: PLC0415
 
     from wslconfig_assistant.storage.openfile import SMALL_FILE_CAP as MAX_BYTES  # noqa: PLC0415
