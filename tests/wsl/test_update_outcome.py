@@ -699,7 +699,7 @@ def test_updating_outcome(case: Updating) -> None:
         ("2.9.4.0", "2.9.4.1", "updated"),  # a trailing 1 is a part, not a zero
         ("2.9.4", "2.9.4.0", "not-applied"),  # 2.9.4 == 2.9.4.0
         ("3", "3.0.0.0", "not-applied"),  # 3 == 3.0.0.0
-        ("2.9.4.0", "2.9.4.999999999999999999", "updated"),  # 18 digits: still a version (package_version.MAX_PART_DIGITS)
+        ("2.9.4.0", "2.9.4.999999999999999999", "updated"),  # 18 digits: still a version (MAX_PART_DIGITS)
         ("2.9.4.0", "2.9.4.9999999999999999999", "unverified"),  # 19 digits: no version wsl.exe printed
         ("10.0.26100.4349", "10.0.26100.4350", "updated"),  # parts of any length up to the cap
     ],
