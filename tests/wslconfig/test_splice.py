@@ -744,3 +744,140 @@ def test_an_unreadable_file_is_refused_naming_the_file_its_encoding_and_the_repa
                 f"{where}: refusing to edit a file WSL cannot read as written ({why}); nothing was written"
             )
             assert (info.value.fix, info.value.exit_code) == (REPAIR_FIX, 3)
+
+
+def test_a_key_with_a_non_ascii_letter_is_not_a_key_name_even_if_it_lowercases_to_one() -> None:
+    # WSL's names are [A-Za-z][A-Za-z0-9]* (wsl-reader-surprises.md, "Name rules"): the Kelvin sign
+    # U+212A lowercases to an ASCII k, but no line WSL reads can hold it; it is no bare `kernel`.
+    for key in ("\u212aernel", "wsl2.\u212aernel"):
+        with pytest.raises(UsageError) as info:
+            resolve_key(key)
+        assert info.value.message == f"{key!r} is not a key name: write section.key with letters and digits only"
+
+
+def test_an_edit_wsl_would_not_read_back_is_refused() -> None:
+    # An invalid dnsTunnelingIpAddress after dnsTunneling=true turns DNS tunneling off (wsl-reader-
+    # surprises.md): `set wsl2.dnsTunneling true` writes nothing WSL would use, so the self-check
+    # refuses (exit 5) and points to validate, which names the bad address.
+    raw = b"[wsl2]\ndnsTunneling=true\n[experimental]\ndnsTunnelingIpAddress=010.1.1.1\n"
+    with pytest.raises(WriteRefusedError) as info:
+        doc(raw).with_value(resolve_key("wsl2.dnsTunneling"), "true")
+    assert info.value.message == (
+        "editing wsl2.dnsTunneling was refused by the self-check: the new value does not read back; "
+        "nothing was written"
+    )
+    assert info.value.fix == "run `wslconfig-assistant validate --offline` to see what in the file confuses the edit"
+    assert info.value.exit_code == 5
+
+
+def test_an_unset_after_which_wsl_still_reads_the_key_is_refused() -> None:
+    # WSL stops at the first invalid macAddress, so a second macAddress line is not read today; removing
+    # the first would let WSL read the second. The self-check refuses (exit 5) rather than report an unset.
+    raw = b"[wsl2]\nmacAddress=zz\nmacAddress=yy\n"
+    with pytest.raises(WriteRefusedError) as info:
+        doc(raw).without_key(resolve_key("wsl2.macAddress"))
+    assert info.value.message == (
+        "editing wsl2.macAddress was refused by the self-check: the key is still read after removing it; "
+        "nothing was written"
+    )
+    assert info.value.fix == "run `wslconfig-assistant validate --offline` to see what in the file confuses the edit"
+    assert info.value.exit_code == 5
+
+
+# The self-check itself, on chosen before/after pairs: WSL's reader leaves few ways for a real edit
+# to change another key, so the rule is checked on documents that do.
+def test_the_self_check_refuses_an_edit_that_changes_or_drops_another_key() -> None:
+    before = doc(b"[wsl2]\nswap=0\nmemory=4GB\nprocessors=2\n")
+    swap = resolve_key("wsl2.swap")
+    for after, changed in [
+        (doc(b"[wsl2]\nswap=1GB\nmemory=8GB\nprocessors=2\n"), "wsl2.memory"),  # changed
+        (doc(b"[wsl2]\nswap=1GB\nprocessors=2\n"), "wsl2.memory"),  # no longer read
+        (doc(b"[wsl2]\nswap=1GB\nmemory=4GB\nprocessors=3\n"), "wsl2.processors"),  # the last one checked too
+    ]:
+        with pytest.raises(WriteRefusedError) as info:
+            before._check_others_unchanged(after, swap)
+        assert info.value.message == (
+            f"editing wsl2.swap was refused by the self-check: {changed} would change too; nothing was written"
+        )
+    before._check_others_unchanged(doc(b"[wsl2]\nswap=1GB\nmemory=4GB\nprocessors=2\n"), swap)  # its own key may
+
+
+def test_the_self_check_lets_keys_below_an_invalid_mac_count_only_when_the_mac_is_fixed() -> None:
+    # wsl-reader-surprises.md: WSL reads nothing after an invalid macAddress. Fixing that line lets the
+    # keys below it count (the point of the fix); an edit of any other key may not.
+    before = doc(b"[wsl2]\nmacAddress=zz\nswap=0\n")
+    after = doc(b"[wsl2]\nmacAddress=00:15:5d:01:02:03\nswap=0\n")
+    before._check_others_unchanged(after, resolve_key("wsl2.macAddress"))
+    with pytest.raises(WriteRefusedError) as info:
+        before._check_others_unchanged(after, resolve_key("wsl2.memory"))
+    assert "wsl2.macAddress on line 2 would start to count" in info.value.message
+
+
+def test_the_self_check_refuses_an_edit_that_changes_the_encoding() -> None:
+    # A lossless UTF-8 file must not come back as another encoding, even one WSL reads.
+    before = doc(b"[wsl2]\nswap=0\n")
+    after = doc(utf16("[wsl2]\r\nswap=0\r\n"))
+    with pytest.raises(DecodingWouldChangeError) as info:
+        before._check_decoding(after, resolve_key("wsl2.swap"))
+    assert info.value.message == (
+        "editing wsl2.swap was refused by the self-check: the file would no longer read as UTF-8 but as "
+        "UTF-16LE with BOM; nothing was written"
+    )
+    assert (info.value.fix, info.value.exit_code) == (REPAIR_FIX, 5)
+
+
+def test_an_edit_that_moves_a_stray_byte_onto_the_read_boundary_names_why() -> None:
+    raw = latin1_near_a_read_boundary(len(b"virtiofs=true\r\n"))
+    with pytest.raises(DecodingWouldChangeError) as info:
+        doc(raw).with_value(resolve_key("wsl2.virtiofs"), "true")
+    assert info.value.message == (
+        "editing wsl2.virtiofs was refused by the self-check: the file would no longer read as UTF-8, with "
+        "invalid bytes (the file is not UTF-8 (byte 0xB0 on line 4 ends a 2048-byte read on a stray continuation "
+        "byte); WSL cannot read it at all and silently uses every default); nothing was written"
+    )
+
+
+def test_the_diff_hides_nothing_a_line_holds() -> None:
+    # Only the line end goes: a value ending in X stays whole, a form feed (which Python's splitlines
+    # breaks at) stays visible as \x0c. The edited document keeps the file's name.
+    before = ConfigDocument("C:\\Users\\me\\.wslconfig", b"[wsl2]\r\nk=ValX\r\nj=a\x0cb\r\n")
+    after, _ = before.with_value(resolve_key("wsl2.virtiofs"), "true")
+    assert after.path == "C:\\Users\\me\\.wslconfig"
+    assert before.diff(after) == (
+        "--- C:\\Users\\me\\.wslconfig (before)\n+++ C:\\Users\\me\\.wslconfig (after)\n"
+        "@@ -2,3 +2,4 @@\n k=ValX\n j=a\\x0c\n b\n+virtiofs=true\n"
+    )
+    again, _ = after.without_key(resolve_key("wsl2.virtiofs"))
+    assert after.diff(again).startswith("--- C:\\Users\\me\\.wslconfig (before)\n")
+
+
+def test_a_key_that_is_not_there_has_no_lines_and_reads_back_as_nothing() -> None:
+    d = doc(b"[wsl2]\nswap=0\n")
+    unknown = resolve_key("wsl2.foo", allow_unknown=True)
+    assert d.occurrences_of(resolve_key("wsl2.memory")) == []
+    assert d.occurrences_of(unknown) == []
+    assert d.read_back(resolve_key("wsl2.memory")) is None
+    assert d.read_back(unknown) is None
+
+
+def test_an_unknown_key_reads_back_as_wsl_decodes_its_bytes() -> None:
+    # wsl-reader-surprises.md, "Non-ASCII in values is mangled": in a UTF-8 file a stray byte reads as
+    # U+FFFD (its low byte 0xFD then breaks the UTF-8 after it); in a UTF-16 file a lone low surrogate
+    # is a real code unit, cut to its low byte 0xC3, which with the next one (0xA9) decodes as é.
+    spec = resolve_key("wsl2.foo", allow_unknown=True)
+    assert doc(b"[wsl2]\nfoo=\xc3\xc2\xa9\n").read_back(spec) == "\ufffd\ufffd"
+    assert doc(BOM16 + "[wsl2]\r\nfoo=\udcc3\u00a9\r\n".encode("utf-16-le", "surrogatepass")).read_back(spec) == "é"
+
+
+def test_an_unset_that_moves_a_stray_byte_onto_the_read_boundary_is_refused() -> None:
+    # Removing memory=4GB\r\n (12 bytes) pulls the stray 0xB0 back onto the end of the CRT's first
+    # 2048-byte read: WSL would ignore the whole file. Refused (exit 5); one byte further, it is fine.
+    with pytest.raises(DecodingWouldChangeError) as info:
+        doc(latin1_near_a_read_boundary(-12)).without_key(resolve_key("wsl2.memory"))
+    assert info.value.message.startswith(
+        "editing wsl2.memory was refused by the self-check: the file would no longer read as UTF-8, with invalid bytes"
+    )
+    assert info.value.exit_code == 5
+    edited, change = doc(latin1_near_a_read_boundary(-11)).without_key(resolve_key("wsl2.memory"))
+    assert tuple(change) == ("wsl2.memory", "unset", "4GB", None, 2)
+    assert b"\xb0C and more" in edited.to_bytes()

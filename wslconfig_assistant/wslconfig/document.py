@@ -141,8 +141,8 @@ class ConfigDocument:
             )
 
     def _edited(self, text: str) -> ConfigDocument:
-        template = self.file if self.exists else new_file()
-        return ConfigDocument(self.path, template.encode(text))
+        # A missing file's ``file`` is new_file(): the edit creates it as UTF-8 without BOM.
+        return ConfigDocument(self.path, self.file.encode(text))
 
     def with_value(self, spec: KeySpec, user_value: str) -> tuple[ConfigDocument, Change]:
         from wslconfig_assistant.wslconfig import splice  # noqa: PLC0415 - edits only: keep validate lean
@@ -268,7 +268,7 @@ class ConfigDocument:
         from wslconfig_assistant.core.findings import visible  # noqa: PLC0415
 
         name = visible(str(self.path)) if self.path else ".wslconfig"
-        before = self.file.text.splitlines(keepends=True) if self.exists else []
+        before = self.file.text.splitlines(keepends=True)  # none for a missing file (new_file() is empty)
         after = other.file.text.splitlines(keepends=True)
         lines = difflib.unified_diff(
             [_visible(line) for line in before],
