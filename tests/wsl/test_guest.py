@@ -6,9 +6,8 @@ The expected table was written by hand from NOTES-update.md §2, SOURCES.tsv and
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from conftest import SHARED
 
 from wslconfig_assistant.wsl.guest import (
     Mount,
@@ -20,7 +19,6 @@ from wslconfig_assistant.wsl.guest import (
     parse_uname,
 )
 
-SHARED = Path(__file__).resolve().parents[2].parent / "shared"
 CORPUS = SHARED / "corpus" / "wsl-guest"
 
 # file -> (kind of what is mounted at /mnt/c, its source), "missing"/None when the file has no

@@ -539,3 +539,11 @@ def test_no_kernel_patch_warning_when_nothing_is_missing(home: Path, version: st
     write_state(home, wsl_version=version)
     write_config(home, config)
     assert run(home, "-e", "uname", "-r").stderr == b""
+
+
+def test_the_documented_python_m_start_of_the_simulator_runs(tmp_path: Path) -> None:
+    """README: `python -m wslconfig_assistant.simulator` starts the simulator, as before the layout moved it."""
+    done = subprocess.run([sys.executable, "-m", "wslconfig_assistant.simulator", "--version"],
+                          capture_output=True, check=False, env=sim_env(tmp_path), timeout=30)
+    assert done.returncode == 0
+    assert done.stdout == run(tmp_path, "--version", utf8=False).stdout

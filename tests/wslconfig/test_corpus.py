@@ -25,12 +25,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import SHARED
 from editcheck import undo_is_exact
 
 from wslconfig_assistant.core.policy import DEFAULT
 from wslconfig_assistant.wslconfig.document import ConfigDocument, resolve_key
 
-SHARED = Path(__file__).resolve().parents[2].parent / "shared"
 CORPUS = SHARED / "corpus" / "wslconfig"
 
 if not CORPUS.is_dir():
