@@ -770,18 +770,21 @@ def test_an_edit_wsl_would_not_read_back_is_refused() -> None:
     assert info.value.exit_code == 5
 
 
-def test_an_unset_after_which_wsl_still_reads_the_key_is_refused() -> None:
-    # WSL stops at the first invalid macAddress, so a second macAddress line is not read today; removing
-    # the first would let WSL read the second. The self-check refuses (exit 5) rather than report an unset.
-    raw = b"[wsl2]\nmacAddress=zz\nmacAddress=yy\n"
+@pytest.mark.parametrize("second", [b"yy", b"00:15:5d:01:02:03"])
+def test_the_printed_fix_for_an_invalid_mac_address_runs_when_it_is_written_twice(second: bytes) -> None:
+    # Bug found by the mutation run: WSL stops at the first invalid macAddress, so it never reaches a
+    # second macAddress line; `unset wsl2.macAddress` (the fix printed when WSL stops there) removed the
+    # first line only, WSL would then read the second, and the self-check refused the printed fix. Unset
+    # takes every macAddress line, as it does for any duplicated key.
+    raw = b"[wsl2]\nmacAddress=zz\nswap=0\nmacAddress=" + second + b"\nmemory=4GB\n"
     with pytest.raises(WriteRefusedError) as info:
-        doc(raw).without_key(resolve_key("wsl2.macAddress"))
-    assert info.value.message == (
-        "editing wsl2.macAddress was refused by the self-check: the key is still read after removing it; "
-        "nothing was written"
-    )
-    assert info.value.fix == "run `wslconfig-assistant validate --offline` to see what in the file confuses the edit"
-    assert info.value.exit_code == 5
+        doc(raw).with_value(resolve_key("wsl2.memory"), "8GB")
+    assert info.value.fix == "fix that line first: wslconfig-assistant unset wsl2.macAddress"
+    edited, change = doc(raw).without_key(resolve_key("wsl2.macAddress"))
+    assert edited.to_bytes() == b"[wsl2]\nswap=0\nmemory=4GB\n"
+    assert tuple(change) == ("wsl2.macAddress", "unset", "zz", None, 2)
+    assert (edited.settings["wsl2.swap"].value, edited.settings["wsl2.memory"].value) == (0, 4 * GIB)
+    assert "wsl2.macaddress" not in edited.settings
 
 
 # The self-check itself, on chosen before/after pairs: WSL's reader leaves few ways for a real edit
@@ -881,3 +884,11 @@ def test_an_unset_that_moves_a_stray_byte_onto_the_read_boundary_is_refused() ->
     edited, change = doc(latin1_near_a_read_boundary(-11)).without_key(resolve_key("wsl2.memory"))
     assert tuple(change) == ("wsl2.memory", "unset", "4GB", None, 2)
     assert b"\xb0C and more" in edited.to_bytes()
+
+
+def test_an_unset_above_an_invalid_mac_address_removes_only_what_wsl_reads() -> None:
+    # WSL reads swap=0 (line 2), stops at the invalid macAddress, and never reaches swap=1: unset
+    # wsl2.swap removes the line WSL reads; the one below the fatal line stays as written.
+    edited, change = doc(b"[wsl2]\nswap=0\nmacAddress=zz\nswap=1\n").without_key(resolve_key("wsl2.swap"))
+    assert edited.to_bytes() == b"[wsl2]\nmacAddress=zz\nswap=1\n"
+    assert tuple(change) == ("wsl2.swap", "unset", "0", None, 2)

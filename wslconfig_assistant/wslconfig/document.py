@@ -180,6 +180,11 @@ class ConfigDocument:
 
         self.require_editable()
         occurrences = self.occurrences_of(spec)
+        if spec.id == "wsl2.macaddress" and self._stops_at_invalid_mac():
+            # WSL stops at the invalid line, so it never reaches a macAddress line below it; once that
+            # line is gone, it would. Unset takes them all, as it takes every line of a duplicated key.
+            assert self.parsed is not None  # noqa: S101 - editable files always parse
+            occurrences = [e for e in self.parsed.entries if e.name.lower() == spec.id]
         if not occurrences:
             return self, Change(spec.name, "unchanged", None, None, None)
         first = occurrences[0]
