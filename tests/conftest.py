@@ -81,6 +81,11 @@ def cli_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
     # Test this tree's package, whatever else is installed.
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO_ROOT), env.get("PYTHONPATH", "")) if p)
     env.pop("PYTHONSTARTUP", None)
+    if env.get("MUTANT_UNDER_TEST") == "stats":
+        # mutmut's first pass maps tests to the functions they call, in its own process only: a CLI child would
+        # try to record its calls too, and print nothing else. It runs the code as written instead (while a
+        # mutant is under test, the child runs that mutant, so a test through a real process can kill it).
+        env["MUTANT_UNDER_TEST"] = ""
     if extra:
         env.update(extra)
     return env
